@@ -1,0 +1,68 @@
+// Chatbot: the unit of contact data. A chatbot's contacts, its custom-attribute schema and the
+// locks that make each request atomic and isolated live here.
+//
+// Locking protocol (in this order; never the reverse):
+//   1. schema_lock: contact writes hold it shared from validation until their change is visible;
+//      attribute changes and chatbot deletion hold it exclusive, so they never interleave with a
+//      contact write that validated against the old schema.
+//   2. intents: a contact write holds intents on every external_id and email it changes, from
+//      before it reads the current state until its change is visible (engine/intents.h).
+//   3. data_lock: guards `table`. Readers hold it shared; a write holds it shared while it reads
+//      the current state and exclusive only while it applies an already-persisted change, so no
+//      reader ever sees part of a request or anything not yet persisted.
+//
+// Thread-safety: as above; `info` is immutable.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+
+#include "engine/contact_table.h"
+#include "engine/intents.h"
+#include "engine/schema.h"
+#include "engine/types.h"
+
+namespace contactd {
+
+class Chatbot {
+ public:
+  explicit Chatbot(ChatbotInfo info, std::shared_ptr<const Schema> schema)
+      : info_(std::move(info)), schema_(std::move(schema)) {}
+
+  const ChatbotInfo& info() const { return info_; }
+
+  std::shared_mutex& schema_lock() { return schema_lock_; }
+  // The current schema snapshot; safe without schema_lock.
+  std::shared_ptr<const Schema> schema() const {
+    std::lock_guard lock(schema_ptr_mu_);
+    return schema_;
+  }
+  // REQUIRES: schema_lock held exclusive.
+  void set_schema(std::shared_ptr<const Schema> schema) {
+    std::lock_guard lock(schema_ptr_mu_);
+    schema_ = std::move(schema);
+  }
+  // REQUIRES: schema_lock held (shared to read, exclusive to set).
+  bool deleted() const { return deleted_; }
+  void mark_deleted() { deleted_ = true; }
+
+  Intents& intents() { return intents_; }
+
+  std::shared_mutex& data_lock() const { return data_lock_; }
+  // REQUIRES: data_lock held (shared to read, exclusive to change).
+  ContactTable& table() { return table_; }
+  const ContactTable& table() const { return table_; }
+
+ private:
+  const ChatbotInfo info_;
+  std::shared_mutex schema_lock_;
+  mutable std::mutex schema_ptr_mu_;
+  std::shared_ptr<const Schema> schema_;
+  bool deleted_ = false;
+  Intents intents_;
+  mutable std::shared_mutex data_lock_;
+  ContactTable table_;
+};
+
+}  // namespace contactd

@@ -1,0 +1,188 @@
+// Engine: contactd's domain API. Workspaces, chatbots, API keys, custom attributes and contacts,
+// held in memory and persisted through a Storage before any change is acknowledged or visible.
+//
+// Every operation takes the authenticated Principal and enforces its role and scope: a role
+// without the right gets kPermissionDenied; a chatbot outside the key's workspace or chatbot scope
+// is kNotFound, exactly like one that does not exist.
+//
+// Each mutating call is one atomic Mutation: all of it is persisted and then made visible, or none
+// of it is (a storage failure returns kUnavailable and leaves memory unchanged).
+//
+// Thread-safety: all methods are safe to call concurrently once Recover() has returned. Mutating
+// calls block while their change is made durable (WAL sync), so callers should run them off
+// latency-sensitive threads.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/clock.h"
+#include "engine/contact.h"
+#include "engine/directory.h"
+#include "engine/schema.h"
+#include "engine/status.h"
+#include "engine/storage.h"
+#include "engine/string_map.h"
+#include "engine/types.h"
+#include "engine/validate.h"
+
+namespace contactd {
+
+inline constexpr size_t kMaxBatch = 1000;
+
+struct EngineOptions {
+  size_t shards = 0;             // chatbot directory shards; 0: hardware threads
+  const Clock* clock = nullptr;  // nullptr: the system clock
+};
+
+struct NewApiKey {
+  ApiKeyInfo info;
+  std::string plaintext;  // shown once
+};
+
+struct NewWorkspace {
+  Workspace workspace;
+  NewApiKey admin_key;
+};
+
+struct ChatbotInput {
+  std::optional<std::string> id;  // generated when absent
+  std::optional<std::string> name;
+};
+
+struct ApiKeyInput {
+  std::optional<std::string> name;
+  std::optional<std::string> role;  // "admin" | "member"
+  std::optional<std::string> chatbot_id;
+};
+
+struct AttributeInput {
+  std::optional<std::string> name;
+  std::optional<std::string> type;  // "text" (default) | "number" | "boolean" | "date"
+  std::optional<std::string> label;
+  std::optional<std::string> description;
+  std::optional<bool> archived;
+};
+
+// Contacts with the schema that names their custom attributes.
+struct ContactList {
+  std::shared_ptr<const Schema> schema;
+  std::vector<Contact> contacts;
+  uint64_t total = 0;  // all matches, not only this page
+};
+
+struct ContactOne {
+  std::shared_ptr<const Schema> schema;
+  Contact contact;
+};
+
+struct BootstrapResult {
+  bool created = false;            // first start: the default workspace was created
+  std::string operator_key;        // the plaintext, when created and generated here
+  bool given_key_ignored = false;  // a key was given but the data dir already has an operator key
+};
+
+struct RecoveryStats {
+  size_t workspaces = 0;
+  size_t chatbots = 0;
+  size_t contacts = 0;
+  double seconds = 0;
+};
+
+class Engine {
+ public:
+  Engine(Storage* storage, EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Loads everything from storage. Call once, before anything else.
+  Result<RecoveryStats> Recover();
+  // On an empty store: creates the "default" workspace and the operator key (`operator_key` if
+  // given, else a generated one, returned once).
+  Result<BootstrapResult> Bootstrap(const std::optional<std::string>& operator_key);
+
+  // Authentication. kUnauthenticated for a missing, unknown or revoked key.
+  Result<Principal> Authenticate(std::string_view api_key) const;
+
+  // Workspaces (operator).
+  Result<NewWorkspace> CreateWorkspace(const Principal& p, const std::optional<std::string>& id,
+                                       const std::optional<std::string>& name);
+  Result<std::vector<Workspace>> ListWorkspaces(const Principal& p) const;
+  Status DeleteWorkspace(const Principal& p, std::string_view id);
+
+  // Chatbots (admin to change; members read the ones in their scope).
+  Result<ChatbotInfo> CreateChatbot(const Principal& p, const ChatbotInput& in);
+  Result<std::vector<ChatbotInfo>> ListChatbots(const Principal& p) const;
+  Result<ChatbotInfo> GetChatbot(const Principal& p, std::string_view id) const;
+  Status DeleteChatbot(const Principal& p, std::string_view id);
+
+  // API keys (admin).
+  Result<NewApiKey> CreateApiKey(const Principal& p, const ApiKeyInput& in);
+  Result<std::vector<ApiKeyInfo>> ListApiKeys(const Principal& p) const;
+  Status RevokeApiKey(const Principal& p, std::string_view id);
+
+  // Custom attributes (member).
+  Result<AttrDef> DefineAttribute(const Principal& p, std::string_view chatbot,
+                                  const AttributeInput& in);
+  Result<std::vector<AttrDef>> ListAttributes(const Principal& p, std::string_view chatbot) const;
+  Result<AttrDef> UpdateAttribute(const Principal& p, std::string_view chatbot,
+                                  std::string_view name, const AttributeInput& in);
+
+  // Contacts (member). Issue fields of batch items are "[i].field".
+  Result<ContactList> UpsertContacts(const Principal& p, std::string_view chatbot,
+                                     const std::vector<ContactInput>& items);
+  // Checks items without writing; returns their issues (used to report every problem at once
+  // when the request also had decoding problems).
+  Result<std::vector<Issue>> CheckContacts(const Principal& p, std::string_view chatbot,
+                                           const std::vector<ContactInput>& items) const;
+  Result<ContactList> ListContacts(const Principal& p, std::string_view chatbot, size_t page,
+                                   size_t per_page) const;
+  Result<ContactOne> GetContact(const Principal& p, std::string_view chatbot,
+                                std::string_view external_id) const;
+  Result<ContactOne> UpdateContact(const Principal& p, std::string_view chatbot,
+                                   std::string_view external_id, const ContactInput& patch);
+  Result<ContactOne> DeleteContact(const Principal& p, std::string_view chatbot,
+                                   std::string_view external_id);
+
+ private:
+  struct WorkspaceEntry {
+    Workspace info;
+    std::vector<std::string> chatbots;  // public ids
+    StringMap<ApiKeyInfo> keys;         // by public id
+  };
+  class Loader;
+  struct PreparedBatch;
+
+  int64_t Now() const { return clock_->NowSeconds(); }
+  Result<std::shared_ptr<Chatbot>> ResolveChatbot(const Principal& p, std::string_view id) const;
+  Status CommitOrUnavailable(const Mutation& m);
+  Result<NewApiKey> MakeKey(WorkspaceNo workspace, std::string name, Role role,
+                            const ChatbotInfo* scope, const std::optional<std::string>& plaintext,
+                            Mutation* m);
+  void ForgetChatbot(Chatbot& chatbot);
+  Status PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* batch);
+  void ApplyBatch(Chatbot& chatbot, PreparedBatch* batch);
+
+  Storage* const storage_;
+  const Clock* const clock_;
+  SystemClock system_clock_;
+  Directory directory_;
+  std::atomic<uint64_t> next_contact_id_{1};
+
+  // Control plane: workspaces and their chatbot and key lists. Changes are serialized by
+  // control_mu_ (exclusive); reads hold it shared. Never taken on the contact path.
+  mutable std::shared_mutex control_mu_;
+  absl::flat_hash_map<WorkspaceNo, WorkspaceEntry> workspaces_;
+  StringMap<WorkspaceNo> workspace_by_id_;
+  WorkspaceNo next_workspace_no_ = 1;
+  ChatbotNo next_chatbot_no_ = 1;
+  KeyNo next_key_no_ = 1;
+};
+
+}  // namespace contactd

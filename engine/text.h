@@ -1,0 +1,45 @@
+// Text helpers: UTF-8 validation, control-character checks and Unicode case folding (utf8proc).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace contactd::text {
+
+bool IsValidUtf8(std::string_view s);
+
+// True when `s` holds a C0 control character or DEL; tab, LF and CR count only when
+// `allow_whitespace` is false.
+bool HasControlChars(std::string_view s, bool allow_whitespace = false);
+
+// Unicode case folding (utf8proc CASEFOLD, NFC), so "MÜLLER@X.DE" and "müller@x.de" fold alike.
+// REQUIRES: IsValidUtf8(s).
+std::string CaseFold(std::string_view s);
+
+// Calls f(folded) with CaseFold(s), without allocating when `s` is short ASCII (the common case
+// for emails). Returns what f returns.
+template <typename F>
+auto WithCaseFolded(std::string_view s, F&& f) {
+  if (s.size() <= 256) {
+    char buf[256];
+    bool ascii = true;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const char c = s[i];
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        ascii = false;
+        break;
+      }
+      buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    }
+    if (ascii) return f(std::string_view(buf, s.size()));
+  }
+  const std::string folded = CaseFold(s);
+  return f(std::string_view(folded));
+}
+
+// Number of Unicode code points. REQUIRES: IsValidUtf8(s).
+size_t CodePoints(std::string_view s);
+
+}  // namespace contactd::text

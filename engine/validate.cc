@@ -1,0 +1,255 @@
+#include "engine/validate.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "engine/attr_value.h"
+#include "engine/text.h"
+
+namespace contactd {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsHighByte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
+std::string CheckText(std::string_view s, size_t max_bytes) { return CheckPlainText(s, max_bytes); }
+
+bool CheckLocalPart(std::string_view local) {
+  if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.') {
+    return false;
+  }
+  static constexpr std::string_view kSpecials = "!#$%&'*+/=?^_`{|}~.-";
+  char prev = 0;
+  for (char c : local) {
+    if (c == '.' && prev == '.') return false;
+    if (!IsAlnum(c) && !IsHighByte(c) && kSpecials.find(c) == std::string_view::npos) return false;
+    prev = c;
+  }
+  return true;
+}
+
+bool CheckDomain(std::string_view domain) {
+  if (domain.empty() || domain.size() > 253) return false;
+  size_t labels = 0;
+  size_t start = 0;
+  while (start <= domain.size()) {
+    size_t end = domain.find('.', start);
+    if (end == std::string_view::npos) end = domain.size();
+    const std::string_view label = domain.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!IsAlnum(c) && !IsHighByte(c) && c != '-') return false;
+    }
+    ++labels;
+    start = end + 1;
+  }
+  return labels >= 2;
+}
+
+std::string CheckName(std::string_view s) { return CheckText(s, kMaxNameBytes); }
+
+void CheckStripe(const std::vector<StripeAccount>& accounts, const std::string& field,
+                 std::vector<Issue>* issues) {
+  if (accounts.size() > kMaxStripeAccounts) {
+    issues->push_back({field, "At most " + std::to_string(kMaxStripeAccounts) + " accounts"});
+    return;
+  }
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const StripeAccount& a = accounts[i];
+    const std::string at = field + "[" + std::to_string(i) + "]";
+    if (a.label.empty()) {
+      issues->push_back({at + ".label", "Required"});
+    } else if (auto p = CheckText(a.label, 200); !p.empty()) {
+      issues->push_back({at + ".label", p});
+    }
+    if (!a.stripe_id && !a.stripe_email) {
+      issues->push_back({at, "Needs a stripe_id or a stripe_email"});
+    }
+    if (a.stripe_id) {
+      if (a.stripe_id->empty()) {
+        issues->push_back({at + ".stripe_id", "Must not be empty"});
+      } else if (auto p = CheckText(*a.stripe_id, 255); !p.empty()) {
+        issues->push_back({at + ".stripe_id", p});
+      }
+    }
+    if (a.stripe_email) {
+      if (auto p = CheckEmail(*a.stripe_email); !p.empty()) {
+        issues->push_back({at + ".stripe_email", p});
+      }
+    }
+  }
+}
+
+void CheckAttrs(const Schema& schema,
+                const FieldPatch<std::vector<std::pair<std::string, RawValue>>>& in,
+                const std::string& field, std::vector<Issue>* issues, ContactChange* out) {
+  if (in.absent()) return;
+  if (in.is_null()) {
+    out->attrs.SetNull();
+    return;
+  }
+  std::vector<AttrEntry> set;
+  absl::flat_hash_set<AttrNo> seen;  // a record holds at most one value per attribute
+  for (const auto& [key, raw] : in.value) {
+    const std::string at = field + "." + key;
+    const AttrDef* def = schema.Find(key);
+    if (def == nullptr) {
+      issues->push_back({at, "Unknown custom attribute; define it first"});
+      continue;
+    }
+    if (!seen.insert(def->no).second) {
+      issues->push_back({at, "Duplicate key"});
+      continue;
+    }
+    if (raw.kind == RawValue::Kind::kNull) {
+      out->attrs_cleared.push_back(def->no);
+      continue;
+    }
+    if (def->archived) {
+      issues->push_back({at, "Attribute is archived; only null is accepted"});
+      continue;
+    }
+    AttrValueOrError v = ToAttrValue(def->type, raw);
+    if (!v.value) {
+      issues->push_back({at, std::move(v.error)});
+      continue;
+    }
+    set.push_back({def->no, std::move(*v.value)});
+  }
+  std::sort(set.begin(), set.end(),
+            [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });
+  std::sort(out->attrs_cleared.begin(), out->attrs_cleared.end());
+  out->attrs.Set(std::move(set));
+}
+
+// Validates one optional text field, copying it into `out` when valid.
+void CheckOptional(const FieldPatch<std::string>& in, const std::string& field,
+                   std::string (*check)(std::string_view), std::vector<Issue>* issues,
+                   FieldPatch<std::string>* out) {
+  if (in.is_set()) {
+    if (auto problem = check(in.value); !problem.empty()) {
+      issues->push_back({field, std::move(problem)});
+      return;
+    }
+  }
+  *out = in;
+}
+
+}  // namespace
+
+std::string CheckPlainText(std::string_view s, size_t max_bytes, bool multiline) {
+  if (s.size() > max_bytes) return "Must be at most " + std::to_string(max_bytes) + " bytes";
+  if (!text::IsValidUtf8(s)) return "Must be valid UTF-8";
+  if (text::HasControlChars(s, multiline)) return "Must not contain control characters";
+  return "";
+}
+
+std::string CheckPublicId(std::string_view s) {
+  const bool ok = !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return IsAlnum(c) || c == '_' || c == '-';
+  });
+  return ok ? "" : "Must be 1-64 characters of A-Z, a-z, 0-9, _ and -";
+}
+
+std::string CheckExternalId(std::string_view s) {
+  if (s.empty()) return "Must not be empty";
+  return CheckText(s, kMaxExternalIdBytes);
+}
+
+std::string CheckEmail(std::string_view s) {
+  if (auto p = CheckText(s, kMaxEmailBytes); !p.empty()) return p;
+  const size_t at = s.rfind('@');
+  if (at == std::string_view::npos || !CheckLocalPart(s.substr(0, at)) ||
+      !CheckDomain(s.substr(at + 1))) {
+    return "Invalid email";
+  }
+  return "";
+}
+
+std::string CheckPhone(std::string_view s) {
+  if (s.size() > kMaxPhoneBytes) return "Must be at most 64 bytes";
+  const std::string_view kInvalid =
+      "Invalid phone number: use 3-20 digits, an optional leading +, and spaces . - / ( ) between";
+  size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  if (i < s.size() && s[i] == '+') ++i;
+  size_t digits = 0;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (IsDigit(c)) {
+      ++digits;
+    } else if (c == ' ' || c == '.' || c == '-' || c == '/' || c == '(' || c == ')') {
+      continue;
+    } else {
+      break;
+    }
+  }
+  if (digits < 3 || digits > 20) return std::string(kInvalid);
+  if (i == s.size()) return "";
+  // An extension: "x123", "ext. 123", "#123", possibly after spaces (already consumed).
+  std::string_view rest = s.substr(i);
+  for (std::string_view marker : {"ext.", "ext", "x", "#"}) {
+    if (rest.size() > marker.size() && rest.substr(0, marker.size()) == marker) {
+      rest.remove_prefix(marker.size());
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      const bool all_digits =
+          !rest.empty() && rest.size() <= 10 && std::all_of(rest.begin(), rest.end(), IsDigit);
+      return all_digits ? "" : std::string(kInvalid);
+    }
+  }
+  return std::string(kInvalid);
+}
+
+void ValidateContactInput(const Schema& schema, const ContactInput& in, std::string_view prefix,
+                          std::vector<Issue>* issues, ContactChange* out) {
+  const std::string p(prefix);
+  const size_t before = issues->size();
+  if (in.external_id.is_null()) {
+    issues->push_back({p + "external_id", "Must not be null"});
+  } else {
+    CheckOptional(in.external_id, p + "external_id", &CheckExternalId, issues, &out->external_id);
+  }
+  CheckOptional(in.name, p + "name", &CheckName, issues, &out->name);
+  CheckOptional(in.email, p + "email", &CheckEmail, issues, &out->email);
+  CheckOptional(in.phonenumber, p + "phonenumber", &CheckPhone, issues, &out->phonenumber);
+  if (in.stripe_accounts.is_set()) {
+    const size_t n = issues->size();
+    CheckStripe(in.stripe_accounts.value, p + "stripe_accounts", issues);
+    if (issues->size() == n) out->stripe_accounts = in.stripe_accounts;
+  } else {
+    out->stripe_accounts = in.stripe_accounts;  // absent, or null (clear)
+  }
+  CheckAttrs(schema, in.custom_attributes, p + "custom_attributes", issues, out);
+  if (issues->size() != before) *out = ContactChange{};
+}
+
+Contact ApplyChange(const Schema& schema, const Contact& base, const ContactChange& change) {
+  Contact c = base;
+  if (change.external_id.is_set()) c.external_id = change.external_id.value;
+  auto apply = [](const FieldPatch<std::string>& f, std::optional<std::string>* dst) {
+    if (f.is_set()) *dst = f.value;
+    if (f.is_null()) dst->reset();
+  };
+  apply(change.name, &c.name);
+  apply(change.email, &c.email);
+  apply(change.phonenumber, &c.phonenumber);
+  if (!change.stripe_accounts.absent()) c.stripe_accounts = change.stripe_accounts.value;
+  if (!change.attrs.absent()) {
+    std::vector<AttrEntry> next = change.attrs.value;  // empty when null
+    const absl::flat_hash_set<AttrNo> cleared(change.attrs_cleared.begin(),
+                                              change.attrs_cleared.end());
+    for (const AttrEntry& e : base.attrs) {
+      const AttrDef* def = schema.Get(e.attr);
+      if (def != nullptr && def->archived && !cleared.contains(e.attr)) next.push_back(e);
+    }
+    std::sort(next.begin(), next.end(),
+              [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });
+    c.attrs = std::move(next);
+  }
+  return c;
+}
+
+}  // namespace contactd

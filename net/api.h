@@ -1,0 +1,60 @@
+// Api: the v1 HTTP API on top of the engine. Each handler turns a request into one engine call
+// and the result into a response: decode (json_decode.h) -> engine -> render (render.h). Errors
+// are mapped to HTTP in errors.cc only.
+//
+// Routes (all under /api/v1 except /healthz; {contact} is the contact's external_id):
+//   GET    /healthz                                            no auth
+//   POST   /workspaces, GET /workspaces, DELETE /workspaces/{id}          operator
+//   POST   /chatbots, DELETE /chatbots/{id}                               admin
+//   GET    /chatbots, GET /chatbots/{id}                                  member (own scope)
+//   POST   /apikeys, GET /apikeys, DELETE /apikeys/{id}                   admin
+//   POST   /chatbots/{chatbot}/contacts            bulk upsert            member
+//   GET    /chatbots/{chatbot}/contacts            list                   member
+//   GET|PATCH|DELETE /chatbots/{chatbot}/contacts/{contact}               member
+//   GET|POST /chatbots/{chatbot}/custom-attributes                        member
+//   PUT    /chatbots/{chatbot}/custom-attributes/{name}                   member
+//
+// Thread-safety: handlers are safe to call concurrently (the engine is).
+#pragma once
+
+#include <vector>
+
+#include "engine/engine.h"
+#include "net/router.h"
+
+namespace contactd::net {
+
+class Api {
+ public:
+  explicit Api(Engine* engine) : engine_(engine) {}
+
+  // The route table.
+  std::vector<Route> Routes();
+
+ private:
+  // Contacts (handlers_contacts.cc).
+  HttpResponse UpsertContacts(RequestContext& ctx);
+  HttpResponse ListContacts(RequestContext& ctx);
+  HttpResponse GetContact(RequestContext& ctx);
+  HttpResponse UpdateContact(RequestContext& ctx);
+  HttpResponse DeleteContact(RequestContext& ctx);
+  // Custom attributes (handlers_attributes.cc).
+  HttpResponse ListAttributes(RequestContext& ctx);
+  HttpResponse DefineAttribute(RequestContext& ctx);
+  HttpResponse UpdateAttribute(RequestContext& ctx);
+  // Control plane (handlers_control.cc).
+  HttpResponse CreateWorkspace(RequestContext& ctx);
+  HttpResponse ListWorkspaces(RequestContext& ctx);
+  HttpResponse DeleteWorkspace(RequestContext& ctx);
+  HttpResponse CreateChatbot(RequestContext& ctx);
+  HttpResponse ListChatbots(RequestContext& ctx);
+  HttpResponse GetChatbot(RequestContext& ctx);
+  HttpResponse DeleteChatbot(RequestContext& ctx);
+  HttpResponse CreateApiKey(RequestContext& ctx);
+  HttpResponse ListApiKeys(RequestContext& ctx);
+  HttpResponse RevokeApiKey(RequestContext& ctx);
+
+  Engine* engine_;
+};
+
+}  // namespace contactd::net

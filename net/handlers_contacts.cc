@@ -1,0 +1,118 @@
+// Contact handlers: bulk upsert, list, get, update, delete.
+#include <charconv>
+
+#include "net/api.h"
+#include "net/handler_util.h"
+#include "net/json_decode.h"
+#include "net/render.h"
+
+namespace contactd::net {
+namespace {
+
+constexpr size_t kMinPerPage = 10;
+constexpr size_t kMaxPerPage = 1000;
+constexpr size_t kDefaultPerPage = 100;
+
+// Parses a positive decimal integer; nullopt when it is not one.
+std::optional<size_t> PositiveInt(std::string_view s) {
+  size_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || v == 0) return std::nullopt;
+  return v;
+}
+
+HttpResponse RenderOne(const Result<ContactOne>& r) {
+  if (!r.ok()) return ErrorResponse(r.status());
+  return Success([&](JsonWriter& w) { WriteContact(w, *r->schema, r->contact); });
+}
+
+// Every problem of a request that failed to decode cleanly: the decoding issues plus the value
+// issues the engine finds in `items`, with engine paths ("[3].email") renamed by `rename`.
+template <typename Rename>
+HttpResponse AllIssues(const Engine& engine, const RequestContext& ctx,
+                       const std::vector<ContactInput>& items, std::vector<Issue> issues,
+                       Rename rename) {
+  auto more = engine.CheckContacts(ctx.principal, ctx.params[0], items);
+  if (more.ok()) {
+    for (Issue& issue : *more) rename(issue.field);
+    MergeIssues(&issues, *more);
+  }
+  return ErrorResponse(InvalidArgument(kMsgInvalidRequest, std::move(issues)));
+}
+
+}  // namespace
+
+HttpResponse Api::UpsertContacts(RequestContext& ctx) {
+  if (auto missing = CheckChatbot(*engine_, ctx)) return *missing;
+  auto decoded = DecodeUpsertBody(ctx.request.body);
+  if (!decoded.ok()) return ErrorResponse(decoded.status());
+  if (!decoded->issues.empty()) {
+    return AllIssues(*engine_, ctx, decoded->items, std::move(decoded->issues),
+                     [&](std::string& field) { field.insert(0, decoded->array_name); });
+  }
+  auto result = engine_->UpsertContacts(ctx.principal, ctx.params[0], decoded->items);
+  if (!result.ok()) return ErrorResponse(PrefixIssues(result.status(), decoded->array_name));
+  return Success([&](JsonWriter& w) {
+    w.BeginArray();
+    for (const Contact& c : result->contacts) WriteContact(w, *result->schema, c);
+    w.EndArray();
+  });
+}
+
+HttpResponse Api::ListContacts(RequestContext& ctx) {
+  size_t page = 1, per_page = kDefaultPerPage;
+  std::vector<Issue> issues;
+  for (const auto& [key, value] : ctx.query) {
+    if (key == "page") {
+      if (auto v = PositiveInt(value)) {
+        page = *v;
+      } else {
+        issues.push_back({"page", "Expected a positive integer"});
+      }
+    } else if (key == "per_page") {
+      if (auto v = PositiveInt(value)) {
+        per_page = std::clamp(*v, kMinPerPage, kMaxPerPage);
+      } else {
+        issues.push_back({"per_page", "Expected a positive integer"});
+      }
+    } else {
+      issues.push_back({key, "Unknown query parameter"});
+    }
+  }
+  if (!issues.empty()) return ErrorResponse(InvalidArgument(kMsgInvalidRequest, issues));
+  auto result = engine_->ListContacts(ctx.principal, ctx.params[0], page, per_page);
+  if (!result.ok()) return ErrorResponse(result.status());
+  HttpResponse r;
+  JsonWriter w(&r.body);
+  w.BeginObject().Field("message", "Success").Key("data").BeginArray();
+  for (const Contact& c : result->contacts) WriteContact(w, *result->schema, c);
+  w.EndArray();
+  const uint64_t total_pages = (result->total + per_page - 1) / per_page;
+  w.Key("total").Uint(result->total);
+  w.Key("pages").BeginObject();
+  w.Key("page").Uint(page).Key("per_page").Uint(per_page).Key("total_pages").Uint(total_pages);
+  w.EndObject().EndObject();
+  return r;
+}
+
+HttpResponse Api::GetContact(RequestContext& ctx) {
+  return RenderOne(engine_->GetContact(ctx.principal, ctx.params[0], ctx.params[1]));
+}
+
+HttpResponse Api::UpdateContact(RequestContext& ctx) {
+  if (auto missing = CheckChatbot(*engine_, ctx)) return *missing;
+  auto decoded = DecodePatchBody(ctx.request.body);
+  if (!decoded.ok()) return ErrorResponse(decoded.status());
+  if (!decoded->issues.empty()) {
+    return AllIssues(*engine_, ctx, {decoded->patch}, std::move(decoded->issues),
+                     [](std::string& field) { field.erase(0, 4); });  // "[0].email" -> "email"
+  }
+  return RenderOne(
+      engine_->UpdateContact(ctx.principal, ctx.params[0], ctx.params[1], decoded->patch));
+}
+
+HttpResponse Api::DeleteContact(RequestContext& ctx) {
+  return RenderOne(engine_->DeleteContact(ctx.principal, ctx.params[0], ctx.params[1]));
+}
+
+}  // namespace contactd::net

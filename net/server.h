@@ -1,0 +1,69 @@
+// HttpServer: the Boost.Beast HTTP/1.1 server. A listener accepts connections on `threads` Asio
+// threads; one session per connection reads a request with a fresh parser (body and header
+// limits), hands it to the Handler, writes the response and keeps the connection alive.
+//
+// Limits: a body over `body_limit` is answered 413 (then the connection closes, since the rest of
+// the body is unread); headers over `header_limit` 431; a request with both Content-Length and
+// Transfer-Encoding 400 and close; malformed HTTP 400 and close. A connection idle (no byte of a
+// next request) for `idle_timeout` is closed; a request not fully read within `read_timeout` of its
+// first byte is answered 408 and closed.
+//
+// Handlers that may block (those for which `is_blocking` returns true: writes waiting on a WAL
+// sync) run on a separate pool of `blocking_threads`, so Asio threads keep serving other
+// connections meanwhile; all others run inline on the Asio thread.
+//
+// Shutdown (Stop(), or SIGINT/SIGTERM when handle_signals): stop accepting, let in-flight requests
+// finish and send their responses (with Connection: close), close idle connections, then Run()
+// returns.
+//
+// Thread-safety: Start() then Run() from one thread; Stop() and port() from any thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/status.h"
+#include "net/http_types.h"
+
+namespace contactd::net {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port; port() tells which
+  int threads = 1;
+  int blocking_threads = 16;
+  size_t body_limit = size_t{16} << 20;
+  size_t header_limit = size_t{16} << 10;
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  bool handle_signals = true;  // SIGINT/SIGTERM call Stop()
+};
+
+class HttpServer {
+ public:
+  using Handler = std::function<HttpResponse(const HttpRequest&)>;
+  using IsBlocking = std::function<bool(const HttpRequest&)>;
+
+  HttpServer(ServerOptions options, Handler handler, IsBlocking is_blocking);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens. Returns kUnavailable (with the reason) when the address cannot be bound.
+  Status Start();
+  // The bound port. REQUIRES: Start() succeeded.
+  uint16_t port() const;
+  // Serves until Stop(); returns after the shutdown has drained.
+  void Run();
+  // Starts a graceful shutdown; safe from any thread and from a signal handler's Asio callback.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace contactd::net

@@ -1,0 +1,354 @@
+#include "persist/rocks_store.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/snapshot.h>
+#include <rocksdb/write_batch.h>
+
+#include "engine/coding.h"
+#include "persist/column_families.h"
+#include "persist/entity_codec.h"
+#include "persist/keys.h"
+#include "persist/max_merge.h"
+
+namespace contactd::persist {
+namespace {
+
+constexpr size_t kMiB = size_t{1} << 20;
+constexpr size_t kContactsReadahead = 4 * kMiB;
+
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+// RocksDB reports a held LOCK file as an I/O error on "<path>/LOCK": "Resource temporarily
+// unavailable" from another process, "lock hold by current process" from this one.
+bool IsLockError(const rocksdb::Status& s) {
+  if (!s.IsIOError()) return false;
+  const std::string msg = s.ToString();
+  return msg.find("/LOCK") != std::string::npos &&
+         (msg.find("lock") != std::string::npos || msg.find("Lock") != std::string::npos);
+}
+
+// A file the directory's own metadata names (a MANIFEST, an SST) is missing: damage, not a
+// transient problem.
+bool IsMissingDataFile(const std::string& path, const rocksdb::Status& s) {
+  if (!s.IsPathNotFound()) return false;
+  const std::string msg = s.ToString();
+  return msg.find(path + "/MANIFEST-") != std::string::npos ||
+         msg.find(".sst") != std::string::npos;
+}
+
+Status OpenError(const std::string& path, const rocksdb::Status& s) {
+  if (s.IsCorruption() || IsMissingDataFile(path, s)) {
+    return {Code::kDataLoss, "data directory " + path + " is corrupt: " + s.ToString()};
+  }
+  if (IsLockError(s)) {
+    return {Code::kUnavailable, "data directory " + path + " is in use by another process"};
+  }
+  if (s.IsNoSpace()) {
+    return {Code::kUnavailable,
+            "cannot open data directory " + path + ": disk full (" + s.ToString() + ")"};
+  }
+  return {Code::kUnavailable, "cannot open data directory " + path + ": " + s.ToString()};
+}
+
+// The error of a failed write or flush: always kUnavailable, with RocksDB's reason.
+Status WriteError(const std::string& path, const rocksdb::Status& s) {
+  const std::string reason = s.IsNoSpace() ? "disk full (" + s.ToString() + ")" : s.ToString();
+  return {Code::kUnavailable, "cannot write to data directory " + path + ": " + reason};
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : bytes) {
+    out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(kDigits[static_cast<unsigned char>(c) & 0xf]);
+  }
+  return out;
+}
+
+// Compression for the write-heavy levels (LZ4 when built in) and for the bottommost level, which
+// holds most of the data and is rewritten least (ZSTD when built in).
+void SetCompression(rocksdb::ColumnFamilyOptions* o) {
+  const std::vector<rocksdb::CompressionType> have = rocksdb::GetSupportedCompressions();
+  auto supported = [&](rocksdb::CompressionType t) {
+    return std::find(have.begin(), have.end(), t) != have.end();
+  };
+  if (supported(rocksdb::kLZ4Compression)) {
+    o->compression = rocksdb::kLZ4Compression;
+  } else if (supported(rocksdb::kSnappyCompression)) {
+    o->compression = rocksdb::kSnappyCompression;
+  } else {
+    o->compression = rocksdb::kNoCompression;
+  }
+  if (supported(rocksdb::kZSTD)) o->bottommost_compression = rocksdb::kZSTD;
+}
+
+rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options) {
+  rocksdb::DBOptions db;
+  if (options.env != nullptr) db.env = options.env;
+  db.create_if_missing = true;
+  db.create_missing_column_families = true;
+  db.paranoid_checks = true;
+  db.IncreaseParallelism(2);  // sized for 2 cores: one flush and one compaction at a time
+  db.max_background_jobs = 2;
+  db.bytes_per_sync = 1 * kMiB;      // smooth SST writeback instead of one large fsync
+  db.wal_bytes_per_sync = 1 * kMiB;  // likewise for the WAL in kBuffered mode
+  // Bounds WAL replay at start-up: small column families are flushed once the WAL grows past it.
+  db.max_total_wal_size = 256 * kMiB;
+  db.keep_log_file_num = 4;
+  db.max_log_file_size = 16 * kMiB;
+  db.max_manifest_file_size = 64 * kMiB;
+  return db;
+}
+
+// What Load() needs to scan a column family: the database, its snapshot and where errors point.
+struct ScanContext {
+  rocksdb::DB* db;
+  const rocksdb::Snapshot* snapshot;
+  const std::string& path;
+};
+
+Status Corrupt(const std::string& path, Cf cf, const std::string& what) {
+  return {Code::kDataLoss,
+          "data directory " + path + " is corrupt: " + what + " in column family " + CfName(cf)};
+}
+
+// Keys hold numbers only (no personal data), so they may appear in messages.
+std::string BadKey(std::string_view key) { return "an undecodable key " + Hex(key); }
+std::string BadValue(std::string_view key) { return "an undecodable value (key " + Hex(key) + ")"; }
+
+// Calls fn(key, value) for every entry of `cf` in key order; stops at the first error.
+template <typename Fn>
+Status Scan(const ScanContext& ctx, rocksdb::ColumnFamilyHandle* handle, Cf cf, size_t readahead,
+            Fn&& fn) {
+  const std::string end = KeySpaceEnd();
+  const rocksdb::Slice upper(end);
+  rocksdb::ReadOptions ro;
+  ro.snapshot = ctx.snapshot;
+  ro.iterate_upper_bound = &upper;
+  ro.fill_cache = false;  // read once at start-up: caching it would only evict
+  ro.readahead_size = readahead;
+  ro.adaptive_readahead = readahead > 0;
+  std::unique_ptr<rocksdb::Iterator> it(ctx.db->NewIterator(ro, handle));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (Status s = fn(View(it->key()), View(it->value())); !s.ok()) return s;
+  }
+  const rocksdb::Status s = it->status();
+  if (s.ok()) return {};
+  if (s.IsCorruption()) return Corrupt(ctx.path, cf, s.ToString());
+  return {Code::kUnavailable, "cannot read data directory " + ctx.path + " (column family " +
+                                  std::string(CfName(cf)) + "): " + s.ToString()};
+}
+
+}  // namespace
+
+RocksStore::RocksStore(RocksStoreOptions options, std::unique_ptr<rocksdb::DB> db,
+                       std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles)
+    : options_(std::move(options)), db_(std::move(db)), handles_(std::move(handles)) {}
+
+RocksStore::~RocksStore() {
+  handles_.clear();
+  // Close() reports errors instead of hiding them in the destructor; there is nobody to tell.
+  db_->Close().PermitUncheckedError();
+}
+
+Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options) {
+  rocksdb::ColumnFamilyOptions base;
+  SetCompression(&base);
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = CfDescriptors(base);
+  std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
+  rocksdb::DB* raw_db = nullptr;
+  const rocksdb::Status s =
+      rocksdb::DB::Open(MakeDbOptions(options), options.path, descriptors, &raw_handles, &raw_db);
+  if (!s.ok()) return OpenError(options.path, s);
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+  std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles;
+  for (rocksdb::ColumnFamilyHandle* h : raw_handles) handles.emplace_back(h);
+  std::unique_ptr<RocksStore> store(new RocksStore(options, std::move(db), std::move(handles)));
+  if (Status st = store->CheckFormatVersion(); !st.ok()) return st;
+  return store;
+}
+
+Status RocksStore::CheckFormatVersion() {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta), FormatVersionKey(), &value);
+  if (s.IsNotFound()) {
+    std::string v;
+    coding::PutBig32(&v, kFormatVersion);
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = db_->Put(wo, handle(Cf::kMeta), FormatVersionKey(), v);
+    return s.ok() ? Status() : WriteError(options_.path, s);
+  }
+  if (!s.ok()) return OpenError(options_.path, s);
+  if (value.size() != 4) return Corrupt(options_.path, Cf::kMeta, "a malformed format version");
+  const uint32_t version = coding::GetBig32(value.data());
+  if (version != kFormatVersion) {
+    return {Code::kFailedPrecondition,
+            "data directory " + options_.path + " has format version " + std::to_string(version) +
+                "; this build reads format version " + std::to_string(kFormatVersion)};
+  }
+  return {};
+}
+
+rocksdb::ColumnFamilyHandle* RocksStore::handle(Cf cf) const {
+  return handles_[static_cast<size_t>(cf)].get();
+}
+
+Status RocksStore::AddOp(const Mutation::Op& op, rocksdb::WriteBatch* b) const {
+  const rocksdb::Status s = std::visit(
+      [&](const auto& o) -> rocksdb::Status {
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, Mutation::PutWorkspace>) {
+          return b->Put(handle(Cf::kWorkspaces), WorkspaceKey(o.workspace.no),
+                        EncodeWorkspace(o.workspace));
+        } else if constexpr (std::is_same_v<T, Mutation::DeleteWorkspace>) {
+          const KeyRange r = WorkspaceRange(o.workspace);
+          for (Cf cf : {Cf::kChatbots, Cf::kAttributes, Cf::kApiKeys, Cf::kContacts}) {
+            if (rocksdb::Status d = b->DeleteRange(handle(cf), r.begin, r.end); !d.ok()) return d;
+          }
+          return b->Delete(handle(Cf::kWorkspaces), WorkspaceKey(o.workspace));
+        } else if constexpr (std::is_same_v<T, Mutation::PutChatbot>) {
+          return b->Put(handle(Cf::kChatbots), ChatbotKey(o.chatbot.workspace, o.chatbot.no),
+                        EncodeChatbot(o.chatbot));
+        } else if constexpr (std::is_same_v<T, Mutation::DeleteChatbot>) {
+          const KeyRange r = ChatbotRange(o.workspace, o.chatbot);
+          for (Cf cf : {Cf::kAttributes, Cf::kContacts}) {
+            if (rocksdb::Status d = b->DeleteRange(handle(cf), r.begin, r.end); !d.ok()) return d;
+          }
+          return b->Delete(handle(Cf::kChatbots), ChatbotKey(o.workspace, o.chatbot));
+        } else if constexpr (std::is_same_v<T, Mutation::PutApiKey>) {
+          return b->Put(handle(Cf::kApiKeys), ApiKeyKey(o.key.workspace, o.key.no),
+                        EncodeApiKey(o.key));
+        } else if constexpr (std::is_same_v<T, Mutation::DeleteApiKey>) {
+          return b->Delete(handle(Cf::kApiKeys), ApiKeyKey(o.workspace, o.key));
+        } else if constexpr (std::is_same_v<T, Mutation::PutAttribute>) {
+          return b->Put(handle(Cf::kAttributes), AttributeKey(o.workspace, o.chatbot, o.def.no),
+                        EncodeAttrDef(o.def));
+        } else if constexpr (std::is_same_v<T, Mutation::PutContact>) {
+          return b->Put(handle(Cf::kContacts), ContactKey(o.workspace, o.chatbot, o.id),
+                        rocksdb::Slice(o.record.data(), o.record.size()));
+        } else if constexpr (std::is_same_v<T, Mutation::DeleteContact>) {
+          return b->Delete(handle(Cf::kContacts), ContactKey(o.workspace, o.chatbot, o.id));
+        } else if constexpr (std::is_same_v<T, Mutation::RaiseCounter>) {
+          return b->Merge(handle(Cf::kMeta), CounterKey(o.counter), EncodeCounterValue(o.value));
+        }
+      },
+      op);
+  if (s.ok()) return {};
+  return {Code::kInternal, "cannot build a write batch: " + s.ToString()};
+}
+
+Status RocksStore::Commit(const Mutation& m) {
+  rocksdb::WriteBatch batch;
+  for (const Mutation::Op& op : m.ops) {
+    if (Status s = AddOp(op, &batch); !s.ok()) return s;
+  }
+  // A failed write leaves RocksDB refusing writes (a background error) until it recovers, by
+  // itself (disk full) or through Resume(). One caller tries Resume() once, then writes anyway: if
+  // the database is still stopped, the write reports the original reason ("disk full").
+  if (needs_resume_.exchange(false, std::memory_order_acq_rel)) {
+    db_->Resume().PermitUncheckedError();
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.durability == RocksStoreOptions::kSync;
+  if (rocksdb::Status s = db_->Write(wo, &batch); !s.ok()) {
+    needs_resume_.store(true, std::memory_order_release);
+    return WriteError(options_.path, s);
+  }
+  return {};
+}
+
+Status RocksStore::Load(LoadSink* sink) {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  const ScanContext ctx{db_.get(), snapshot.snapshot(), options_.path};
+  const std::string& path = options_.path;
+
+  Status s = Scan(ctx, handle(Cf::kMeta), Cf::kMeta, 0, [&](auto key, auto value) -> Status {
+    uint8_t counter;
+    if (key == FormatVersionKey()) return {};
+    if (!DecodeCounterKey(key, &counter)) return Corrupt(path, Cf::kMeta, BadKey(key));
+    if (counter < static_cast<uint8_t>(Counter::kContactId) ||
+        counter > static_cast<uint8_t>(Counter::kKeyNo)) {
+      return {};  // a counter added by a later version
+    }
+    uint64_t v;
+    if (!DecodeCounterValue(value, &v)) return Corrupt(path, Cf::kMeta, BadValue(key));
+    return sink->OnCounter(static_cast<Counter>(counter), v);
+  });
+  if (!s.ok()) return s;
+
+  s = Scan(ctx, handle(Cf::kWorkspaces), Cf::kWorkspaces, 0, [&](auto key, auto value) -> Status {
+    Workspace ws;
+    if (!DecodeWorkspaceKey(key, &ws.no)) return Corrupt(path, Cf::kWorkspaces, BadKey(key));
+    if (!DecodeWorkspace(value, &ws)) return Corrupt(path, Cf::kWorkspaces, BadValue(key));
+    return sink->OnWorkspace(std::move(ws));
+  });
+  if (!s.ok()) return s;
+
+  s = Scan(ctx, handle(Cf::kChatbots), Cf::kChatbots, 0, [&](auto key, auto value) -> Status {
+    ChatbotInfo cb;
+    if (!DecodeChatbotKey(key, &cb.workspace, &cb.no)) {
+      return Corrupt(path, Cf::kChatbots, BadKey(key));
+    }
+    if (!DecodeChatbot(value, &cb)) return Corrupt(path, Cf::kChatbots, BadValue(key));
+    return sink->OnChatbot(std::move(cb));
+  });
+  if (!s.ok()) return s;
+
+  s = Scan(ctx, handle(Cf::kAttributes), Cf::kAttributes, 0, [&](auto key, auto value) -> Status {
+    WorkspaceNo ws;
+    ChatbotNo chatbot;
+    AttrDef def;
+    if (!DecodeAttributeKey(key, &ws, &chatbot, &def.no)) {
+      return Corrupt(path, Cf::kAttributes, BadKey(key));
+    }
+    if (!DecodeAttrDef(value, &def)) return Corrupt(path, Cf::kAttributes, BadValue(key));
+    return sink->OnAttribute(ws, chatbot, std::move(def));
+  });
+  if (!s.ok()) return s;
+
+  s = Scan(ctx, handle(Cf::kApiKeys), Cf::kApiKeys, 0, [&](auto key, auto value) -> Status {
+    ApiKeyInfo k;
+    if (!DecodeApiKeyKey(key, &k.workspace, &k.no)) {
+      return Corrupt(path, Cf::kApiKeys, BadKey(key));
+    }
+    if (!DecodeApiKey(value, &k)) return Corrupt(path, Cf::kApiKeys, BadValue(key));
+    return sink->OnApiKey(std::move(k));
+  });
+  if (!s.ok()) return s;
+
+  // Key order is [workspace][chatbot][id]: contacts arrive grouped by chatbot.
+  return Scan(ctx, handle(Cf::kContacts), Cf::kContacts, kContactsReadahead,
+              [&](auto key, auto value) -> Status {
+                WorkspaceNo ws;
+                ChatbotNo chatbot;
+                ContactId id;
+                if (!DecodeContactKey(key, &ws, &chatbot, &id)) {
+                  return Corrupt(path, Cf::kContacts, BadKey(key));
+                }
+                return sink->OnContact(ws, chatbot, id, value);
+              });
+}
+
+Status RocksStore::Flush() {
+  // After a failed write the WAL must not be touched until the database has recovered (RocksDB
+  // treats syncing a WAL file that saw an error as a bug).
+  if (needs_resume_.load(std::memory_order_acquire)) {
+    if (rocksdb::Status r = db_->Resume(); !r.ok()) return WriteError(options_.path, r);
+    needs_resume_.store(false, std::memory_order_release);
+  }
+  if (rocksdb::Status s = db_->FlushWAL(/*sync=*/true); !s.ok()) {
+    return WriteError(options_.path, s);
+  }
+  return {};
+}
+
+}  // namespace contactd::persist

@@ -1,0 +1,224 @@
+// Tests of one chatbot's in-memory contact table (engine/contact_table.h): rows, the external_id
+// and email indexes, row reuse and newest-first order.
+#include "engine/contact_table.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/engine/test_printers.h"
+
+namespace contactd {
+namespace {
+
+Record MakeRecord(ContactId id, std::string external_id, std::optional<std::string> email = {},
+                  int64_t created_at = 0) {
+  Contact c;
+  c.id = id;
+  c.created_at = created_at;
+  c.updated_at = created_at;
+  c.external_id = std::move(external_id);
+  c.email = std::move(email);
+  return Record(EncodeRecord(c));
+}
+
+using Row = ContactTable::Row;
+constexpr Row kNoRow = ContactTable::kNoRow;
+
+TEST(ContactTableTest, EmptyTableFindsNothing) {
+  ContactTable t;
+  EXPECT_EQ(t.size(), 0u);
+  EXPECT_EQ(t.FindByExternalId("x"), kNoRow);
+  EXPECT_EQ(t.FindByEmail("a@b.co"), kNoRow);
+  EXPECT_TRUE(t.NewestFirst(0, 10).empty());
+}
+
+TEST(ContactTableTest, InsertFindAndGet) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "ext_a", "a@acme.com"));
+  const Row b = t.Insert(MakeRecord(2, "ext_b"));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(t.size(), 2u);
+  EXPECT_EQ(t.FindByExternalId("ext_a"), a);
+  EXPECT_EQ(t.FindByExternalId("ext_b"), b);
+  EXPECT_EQ(t.FindByExternalId("EXT_A"), kNoRow);  // external ids are case-sensitive
+  EXPECT_EQ(t.FindByExternalId("ext_"), kNoRow);
+  EXPECT_EQ(t.FindByEmail("a@acme.com"), a);
+  EXPECT_EQ(t.FindByEmail("b@acme.com"), kNoRow);
+  EXPECT_EQ(t.Get(a).id(), 1u);
+  EXPECT_EQ(t.Get(b).external_id(), "ext_b");
+  EXPECT_EQ(t.Get(b).email(), std::nullopt);
+}
+
+TEST(ContactTableTest, EmailLookupIsCaseInsensitive) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a", "Sam.Rivera@Acme.COM"));
+  EXPECT_EQ(t.FindByEmail("sam.rivera@acme.com"), a);
+  EXPECT_EQ(t.FindByEmail("SAM.RIVERA@ACME.COM"), a);
+  EXPECT_EQ(t.FindByEmail("Sam.Rivera@Acme.COM"), a);
+  EXPECT_EQ(t.Get(a).email(), "Sam.Rivera@Acme.COM");  // stored as written
+}
+
+TEST(ContactTableTest, EmailLookupFoldsUnicodeCase) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a", "müller@example.de"));
+  EXPECT_EQ(t.FindByEmail("MÜLLER@EXAMPLE.DE"), a);
+  EXPECT_EQ(t.FindByEmail("Müller@Example.de"), a);
+  EXPECT_EQ(t.FindByEmail("muller@example.de"), kNoRow);
+  // Decomposed "u" + combining diaeresis folds to the same composed form.
+  EXPECT_EQ(t.FindByEmail("MU\xcc\x88LLER@example.de"), a);
+
+  const Row b = t.Insert(MakeRecord(2, "b", "ΣΊΣΥΦΟΣ@example.gr"));
+  EXPECT_EQ(t.FindByEmail("σίσυφοσ@example.gr"), b);
+  EXPECT_EQ(t.FindByEmail("σίσυφος@example.gr"), b);  // final sigma folds to sigma
+}
+
+TEST(ContactTableTest, ReplaceWithNewExternalIdMovesTheIndex) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "old", "a@acme.com"));
+  t.Replace(a, MakeRecord(1, "new", "a@acme.com"));
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.FindByExternalId("old"), kNoRow);
+  EXPECT_EQ(t.FindByExternalId("new"), a);
+  EXPECT_EQ(t.FindByEmail("A@ACME.COM"), a);
+}
+
+TEST(ContactTableTest, ReplaceWithNewEmailMovesTheIndex) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a", "first@acme.com"));
+  t.Replace(a, MakeRecord(1, "a", "second@acme.com"));
+  EXPECT_EQ(t.FindByEmail("first@acme.com"), kNoRow);
+  EXPECT_EQ(t.FindByEmail("second@acme.com"), a);
+
+  t.Replace(a, MakeRecord(1, "a"));  // email cleared
+  EXPECT_EQ(t.FindByEmail("second@acme.com"), kNoRow);
+  EXPECT_EQ(t.FindByExternalId("a"), a);
+
+  t.Replace(a, MakeRecord(1, "a", "third@acme.com"));  // email set again
+  EXPECT_EQ(t.FindByEmail("THIRD@acme.com"), a);
+}
+
+TEST(ContactTableTest, ReplaceOnlyChangingEmailCaseKeepsItFindable) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a", "sam@acme.com"));
+  t.Replace(a, MakeRecord(1, "a", "SAM@acme.com"));
+  EXPECT_EQ(t.FindByEmail("sam@acme.com"), a);
+  EXPECT_EQ(t.Get(a).email(), "SAM@acme.com");
+}
+
+TEST(ContactTableTest, SwapEmailsBetweenRows) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a", "x@acme.com"));
+  const Row b = t.Insert(MakeRecord(2, "b", "y@acme.com"));
+  t.Replace(a, MakeRecord(1, "a"));
+  t.Replace(b, MakeRecord(2, "b", "x@acme.com"));
+  t.Replace(a, MakeRecord(1, "a", "y@acme.com"));
+  EXPECT_EQ(t.FindByEmail("x@acme.com"), b);
+  EXPECT_EQ(t.FindByEmail("y@acme.com"), a);
+}
+
+TEST(ContactTableTest, EraseRemovesFromBothIndexes) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a", "a@acme.com"));
+  const Row b = t.Insert(MakeRecord(2, "b", "b@acme.com"));
+  t.Erase(a);
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.FindByExternalId("a"), kNoRow);
+  EXPECT_EQ(t.FindByEmail("a@acme.com"), kNoRow);
+  EXPECT_EQ(t.FindByExternalId("b"), b);
+  EXPECT_EQ(t.FindByEmail("b@acme.com"), b);
+}
+
+TEST(ContactTableTest, ErasedRowsAreReused) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a", "a@acme.com"));
+  const Row b = t.Insert(MakeRecord(2, "b"));
+  t.Erase(a);
+  const Row c = t.Insert(MakeRecord(3, "c", "a@acme.com"));
+  EXPECT_EQ(c, a);
+  EXPECT_EQ(t.Get(c).id(), 3u);
+  EXPECT_EQ(t.FindByExternalId("c"), c);
+  EXPECT_EQ(t.FindByExternalId("a"), kNoRow);
+  EXPECT_EQ(t.FindByEmail("a@acme.com"), c);
+  const Row d = t.Insert(MakeRecord(4, "d"));
+  EXPECT_NE(d, a);
+  EXPECT_NE(d, b);
+  EXPECT_EQ(t.size(), 3u);
+}
+
+TEST(ContactTableTest, ForEachVisitsLiveRowsInRowOrder) {
+  ContactTable t;
+  const Row a = t.Insert(MakeRecord(1, "a"));
+  const Row b = t.Insert(MakeRecord(2, "b"));
+  const Row c = t.Insert(MakeRecord(3, "c"));
+  t.Erase(b);
+  std::vector<Row> seen;
+  t.ForEach([&](Row r) { seen.push_back(r); });
+  EXPECT_EQ(seen, (std::vector<Row>{a, c}));
+}
+
+std::vector<ContactId> Ids(const ContactTable& t, size_t offset, size_t limit) {
+  std::vector<ContactId> out;
+  for (Row r : t.NewestFirst(offset, limit)) out.push_back(t.Get(r).id());
+  return out;
+}
+
+TEST(ContactTableTest, NewestFirstOrdersByCreatedThenIdDescending) {
+  ContactTable t;
+  t.Insert(MakeRecord(1, "a", {}, 100));
+  t.Insert(MakeRecord(5, "b", {}, 300));
+  t.Insert(MakeRecord(3, "c", {}, 200));
+  t.Insert(MakeRecord(4, "d", {}, 200));
+  t.Insert(MakeRecord(2, "e", {}, 300));
+  t.Insert(MakeRecord(6, "f", {}, -50));
+  EXPECT_EQ(Ids(t, 0, 100), (std::vector<ContactId>{5, 2, 4, 3, 1, 6}));
+  EXPECT_EQ(Ids(t, 0, 2), (std::vector<ContactId>{5, 2}));
+  EXPECT_EQ(Ids(t, 2, 2), (std::vector<ContactId>{4, 3}));
+  EXPECT_EQ(Ids(t, 4, 2), (std::vector<ContactId>{1, 6}));
+  EXPECT_EQ(Ids(t, 5, 10), (std::vector<ContactId>{6}));
+  EXPECT_TRUE(Ids(t, 6, 10).empty());
+  EXPECT_TRUE(Ids(t, 1000, 10).empty());
+  EXPECT_TRUE(Ids(t, 0, 0).empty());
+}
+
+TEST(ContactTableTest, NewestFirstPagesCoverEveryContactOnce) {
+  ContactTable t;
+  for (ContactId id = 1; id <= 250; ++id) {
+    t.Insert(MakeRecord(id, "ext" + std::to_string(id), {}, static_cast<int64_t>(id % 7)));
+  }
+  for (ContactId id = 1; id <= 250; id += 3)
+    t.Erase(t.FindByExternalId("ext" + std::to_string(id)));
+  std::vector<ContactId> all;
+  for (size_t offset = 0; offset < 300; offset += 13) {
+    const std::vector<ContactId> page = Ids(t, offset, 13);
+    all.insert(all.end(), page.begin(), page.end());
+  }
+  EXPECT_EQ(all, Ids(t, 0, 1000));
+  ASSERT_EQ(all.size(), t.size());
+  for (size_t i = 1; i < all.size(); ++i) {
+    const int64_t prev = static_cast<int64_t>(all[i - 1] % 7),
+                  cur = static_cast<int64_t>(all[i] % 7);
+    EXPECT_TRUE(prev > cur || (prev == cur && all[i - 1] > all[i])) << i;
+  }
+}
+
+TEST(ContactTableTest, ManyInsertsAndErasesKeepIndexesConsistent) {
+  ContactTable t;
+  std::vector<Row> rows;
+  for (int i = 0; i < 2000; ++i) {
+    rows.push_back(t.Insert(MakeRecord(static_cast<ContactId>(i + 1), "e" + std::to_string(i),
+                                       "u" + std::to_string(i) + "@acme.com")));
+  }
+  for (int i = 0; i < 2000; i += 2) t.Erase(rows[static_cast<size_t>(i)]);
+  EXPECT_EQ(t.size(), 1000u);
+  for (int i = 0; i < 2000; ++i) {
+    const Row want = i % 2 ? rows[static_cast<size_t>(i)] : kNoRow;
+    ASSERT_EQ(t.FindByExternalId("e" + std::to_string(i)), want) << i;
+    ASSERT_EQ(t.FindByEmail("U" + std::to_string(i) + "@ACME.com"), want) << i;
+  }
+}
+
+}  // namespace
+}  // namespace contactd

@@ -1,0 +1,478 @@
+// Tests of HttpServer (net/server.h) against a dummy handler: keep-alive, limits, malformed
+// requests, timeouts, blocking handlers and graceful shutdown. Every server binds 127.0.0.1:0.
+#include "net/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <future>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/http_client.h"
+
+namespace contactd::net {
+namespace {
+
+using namespace std::chrono_literals;
+using contactd::testing::HttpClient;
+using contactd::testing::HttpResult;
+using contactd::testing::RawExchange;
+using Clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds Since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
+// The dummy application: echoes the request; /slow sleeps (and is the blocking route), /throw
+// and /slow-throw throw, /missing answers 404 with an extra header, /close asks to close.
+struct Handlers {
+  std::atomic<int> slow_started{0};
+  std::chrono::milliseconds slow_time{600};
+
+  HttpResponse Handle(const HttpRequest& request) {
+    if (request.path == "/slow" || request.path == "/slow-throw") {
+      ++slow_started;
+      std::this_thread::sleep_for(slow_time);
+    }
+    if (request.path == "/throw" || request.path == "/slow-throw") throw std::runtime_error("boom");
+    HttpResponse response;
+    if (request.path == "/missing") {
+      response.status = 404;
+      response.body = R"({"message":"Resource not found"})";
+      response.headers = {{"Allow", "GET, POST"}, {"Retry-After", "7"}};
+      return response;
+    }
+    response.close = request.path == "/close";
+    response.content_type = "text/plain";
+    response.body = request.method + " " + request.path + " ?" + request.query + " " + request.body;
+    response.headers = {{"X-Authorization", request.authorization},
+                        {"X-Content-Type", request.content_type}};
+    return response;
+  }
+  static bool IsBlocking(const HttpRequest& request) { return request.path.starts_with("/slow"); }
+};
+
+ServerOptions TestOptions() {
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.threads = 1;
+  options.blocking_threads = 2;
+  options.body_limit = 1024;
+  options.header_limit = 1024;
+  options.read_timeout = 2000ms;
+  options.idle_timeout = 2000ms;
+  options.handle_signals = false;
+  return options;
+}
+
+// A started server running on its own thread; stopped and joined on destruction.
+class TestServer {
+ public:
+  explicit TestServer(ServerOptions options = TestOptions())
+      : server_(
+            std::move(options), [this](const HttpRequest& r) { return handlers_.Handle(r); },
+            &Handlers::IsBlocking) {
+    Status status = server_.Start();
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    run_done_ = std::async(std::launch::async, [this] { server_.Run(); });
+  }
+  ~TestServer() {
+    server_.Stop();
+    run_done_.wait();
+  }
+
+  HttpServer& server() { return server_; }
+  Handlers& handlers() { return handlers_; }
+  uint16_t port() const { return server_.port(); }
+  HttpClient Client() { return HttpClient("127.0.0.1", port()); }
+  std::string Raw(std::string bytes, std::chrono::milliseconds timeout = 3000ms) {
+    return RawExchange("127.0.0.1", port(), std::move(bytes), timeout);
+  }
+  bool RunReturnedWithin(std::chrono::milliseconds timeout) {
+    return run_done_.wait_for(timeout) == std::future_status::ready;
+  }
+  void WaitForSlowHandlers(int n) {
+    while (handlers_.slow_started.load() < n) std::this_thread::sleep_for(1ms);
+  }
+
+ private:
+  Handlers handlers_;
+  HttpServer server_;
+  std::future<void> run_done_;
+};
+
+// A plain socket, for byte-by-byte control over what the server receives.
+class RawSocket {
+ public:
+  explicit RawSocket(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  }
+  ~RawSocket() { close(fd_); }
+  bool Send(std::string_view bytes) {
+    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // Reads what arrives within `wait`; false once the server closed the connection.
+  bool Receive(std::string* out, std::chrono::milliseconds wait) {
+    pollfd p{fd_, POLLIN, 0};
+    while (poll(&p, 1, static_cast<int>(wait.count())) > 0) {
+      char buf[4096];
+      ssize_t n = recv(fd_, buf, sizeof(buf), 0);
+      if (n <= 0) return false;
+      out->append(buf, static_cast<size_t>(n));
+      wait = 0ms;  // take what is there, do not wait again
+    }
+    return true;
+  }
+
+ private:
+  int fd_;
+};
+
+TEST(HttpServerTest, BindsAnEphemeralPort) {
+  TestServer server;
+  EXPECT_NE(server.port(), 0);
+}
+
+TEST(HttpServerTest, BindFailureIsUnavailable) {
+  TestServer first;
+  ServerOptions options = TestOptions();
+  options.port = first.port();
+  HttpServer second(
+      options, [](const HttpRequest&) { return HttpResponse(); }, nullptr);
+  Status status = second.Start();
+  EXPECT_EQ(status.code(), Code::kUnavailable);
+  EXPECT_TRUE(StartsWith(status.message(),
+                         "cannot listen on 127.0.0.1:" + std::to_string(first.port()) + ": "))
+      << status.message();
+}
+
+TEST(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  TestServer server;
+  HttpClient client = server.Client();
+  for (int i = 0; i < 5; ++i) {
+    std::string body = "body" + std::to_string(i);
+    HttpResult r = client.Request("POST", "/echo/" + std::to_string(i) + "?a=1&b=2?c", body,
+                                  {{"Authorization", "Bearer k"}, {"Content-Type", "text/x"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body, "POST /echo/" + std::to_string(i) + " ?a=1&b=2?c " + body);
+    EXPECT_EQ(r.headers["x-authorization"], "Bearer k");
+    EXPECT_EQ(r.headers["x-content-type"], "text/x");
+    EXPECT_EQ(r.headers["content-type"], "text/plain");
+    EXPECT_EQ(r.headers["server"], "contactd");
+    EXPECT_FALSE(r.connection_closed);
+  }
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST(HttpServerTest, PassesHandlerStatusAndHeadersThrough) {
+  TestServer server;
+  HttpClient client = server.Client();
+  HttpResult r = client.Request("GET", "/missing");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, R"({"message":"Resource not found"})");
+  EXPECT_EQ(r.headers["allow"], "GET, POST");
+  EXPECT_EQ(r.headers["retry-after"], "7");
+  EXPECT_EQ(r.headers["content-type"], "application/json");
+  EXPECT_FALSE(r.connection_closed);
+
+  HttpResult closing = client.Request("GET", "/close");
+  EXPECT_EQ(closing.status, 200);
+  EXPECT_TRUE(closing.connection_closed);
+  EXPECT_EQ(closing.headers["connection"], "close");
+  EXPECT_EQ(client.Request("GET", "/again").status, 200);
+  EXPECT_EQ(client.connections_opened(), 2);
+
+  HttpResult asked = client.Request("GET", "/bye", "", {{"Connection", "close"}});
+  EXPECT_EQ(asked.status, 200);
+  EXPECT_TRUE(asked.connection_closed);
+}
+
+TEST(HttpServerTest, HeadGetsHeadersOnly) {
+  TestServer server;
+  std::string out = server.Raw("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
+  EXPECT_NE(out.find("Content-Length: 10\r\n"), std::string::npos) << out;  // "HEAD /h ? "
+  EXPECT_TRUE(out.ends_with("\r\n\r\n")) << out;
+}
+
+TEST(HttpServerTest, ChunkedBodyWithinLimitIsRead) {
+  TestServer server;
+  HttpClient client = server.Client();
+  HttpResult r =
+      client.Request("POST", "/c", std::string(1000, 'x'), {{"Transfer-Encoding", "chunked"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "POST /c ? " + std::string(1000, 'x'));
+}
+
+TEST(HttpServerTest, LargeBodyAcrossManyReads) {
+  ServerOptions options = TestOptions();
+  options.body_limit = 4 << 20;
+  TestServer server(options);
+  HttpClient client = server.Client();
+  std::string body(3 << 20, 'b');
+  HttpResult r = client.Request("PUT", "/big", body);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.size(), std::string("PUT /big ? ").size() + body.size());
+}
+
+TEST(HttpServerTest, OversizedBodyWithContentLengthIs413) {
+  TestServer server;
+  HttpClient client = server.Client();
+  HttpResult r = client.Request("POST", "/echo", std::string(4096, 'x'));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_NE(r.body.find("1024 bytes"), std::string::npos) << r.body;
+  EXPECT_TRUE(StartsWith(r.body, R"({"message":")")) << r.body;
+  EXPECT_TRUE(r.connection_closed);
+  EXPECT_EQ(client.Request("GET", "/next").status, 200);  // a new connection works
+
+  // A body far larger than the socket buffers: the server drains it, so the client finishes
+  // writing and reads the 413 instead of a reset.
+  HttpResult big = client.Request("POST", "/echo", std::string(8 << 20, 'y'));
+  EXPECT_EQ(big.status, 413) << big.body;
+}
+
+TEST(HttpServerTest, OversizedBodyMessageNamesMiB) {
+  ServerOptions options = TestOptions();
+  options.body_limit = 2 << 20;
+  TestServer server(options);
+  std::string out = server.Raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n");
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 413 ")) << out;
+  EXPECT_NE(out.find("2097152 bytes (2 MiB)"), std::string::npos) << out;
+}
+
+TEST(HttpServerTest, OversizedChunkedBodyIs413) {
+  TestServer server;
+  HttpClient client = server.Client();
+  HttpResult r =
+      client.Request("POST", "/echo", std::string(4096, 'x'), {{"Transfer-Encoding", "chunked"}});
+  EXPECT_EQ(r.status, 413);
+  EXPECT_TRUE(r.connection_closed);
+}
+
+TEST(HttpServerTest, OversizedHeaderIs431) {
+  TestServer server;
+  HttpClient client = server.Client();
+  HttpResult r = client.Request("GET", "/", "", {{"X-Big", std::string(2000, 'h')}});
+  EXPECT_EQ(r.status, 431);
+  EXPECT_TRUE(StartsWith(r.body, R"({"message":")")) << r.body;
+  EXPECT_TRUE(r.connection_closed);
+}
+
+TEST(HttpServerTest, ContentLengthWithTransferEncodingIs400AndCloses) {
+  TestServer server;
+  for (std::string headers : {"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                              "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+                              "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n"}) {
+    Clock::time_point start = Clock::now();
+    std::string out = server.Raw("POST / HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n0\r\n\r\n");
+    EXPECT_TRUE(StartsWith(out, "HTTP/1.1 400 ")) << out;
+    EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(R"({"message":")"), std::string::npos) << out;
+    EXPECT_LT(Since(start), 2000ms);  // closed by the server, not by our timeout
+  }
+}
+
+TEST(HttpServerTest, MalformedRequestsAre400) {
+  TestServer server;
+  for (std::string raw :
+       {"NOT A REQUEST\r\n\r\n", "GET /\r\n\r\n", "GET / HTTP/1.1\r\nBad Header\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"}) {
+    Clock::time_point start = Clock::now();
+    std::string out = server.Raw(raw);
+    EXPECT_TRUE(StartsWith(out, "HTTP/1.1 400 ")) << raw << " -> " << out;
+    EXPECT_NE(out.find(R"({"message":"Malformed HTTP request"})"), std::string::npos) << out;
+    EXPECT_LT(Since(start), 2000ms);
+  }
+}
+
+TEST(HttpServerTest, PipelinedAndHttp10Requests) {
+  TestServer server;
+  std::string out = server.Raw(
+      "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+      "GET /c HTTP/1.0\r\n\r\nGET /never HTTP/1.1\r\n\r\n");
+  size_t a = out.find("GET /a ?"), b = out.find("GET /b ?"), c = out.find("GET /c ?");
+  ASSERT_NE(a, std::string::npos) << out;
+  ASSERT_NE(b, std::string::npos) << out;
+  ASSERT_NE(c, std::string::npos) << out;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_NE(out.find("HTTP/1.0 200 OK\r\n"), std::string::npos);
+  EXPECT_NE(out.find("Connection: keep-alive\r\n"), std::string::npos);
+  EXPECT_EQ(out.find("/never"), std::string::npos);  // HTTP/1.0 without keep-alive closed
+}
+
+TEST(HttpServerTest, ExpectContinueGetsInterimResponse) {
+  TestServer server;
+  RawSocket s(server.port());
+  ASSERT_TRUE(
+      s.Send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
+  std::string out;
+  s.Receive(&out, 1000ms);
+  EXPECT_EQ(out, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(s.Send("abc"));
+  out.clear();
+  s.Receive(&out, 1000ms);
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
+  EXPECT_NE(out.find("POST /e ? abc"), std::string::npos) << out;
+}
+
+TEST(HttpServerTest, IdleConnectionIsClosed) {
+  ServerOptions options = TestOptions();
+  options.idle_timeout = 200ms;
+  TestServer server(options);
+  Clock::time_point start = Clock::now();
+  EXPECT_EQ(server.Raw("", 3000ms), "");
+  EXPECT_GE(Since(start), 150ms);
+  EXPECT_LT(Since(start), 1500ms);
+
+  // A kept-alive client notices and reconnects.
+  HttpClient client = server.Client();
+  EXPECT_EQ(client.Request("GET", "/1").status, 200);
+  std::this_thread::sleep_for(400ms);
+  EXPECT_EQ(client.Request("GET", "/2").status, 200);
+  EXPECT_EQ(client.connections_opened(), 2);
+}
+
+TEST(HttpServerTest, StalledRequestIs408) {
+  ServerOptions options = TestOptions();
+  options.read_timeout = 300ms;
+  TestServer server(options);
+  Clock::time_point start = Clock::now();
+  std::string out = server.Raw("GET / HTTP/1.1\r\nHost: x\r\n", 3000ms);
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << out;
+  EXPECT_NE(out.find(R"({"message":"Request timed out"})"), std::string::npos) << out;
+  EXPECT_LT(Since(start), 1500ms);
+}
+
+TEST(HttpServerTest, TricklingRequestTimesOutFromItsFirstByte) {
+  ServerOptions options = TestOptions();
+  options.read_timeout = 300ms;
+  TestServer server(options);
+  RawSocket s(server.port());
+  Clock::time_point start = Clock::now();
+  std::string out;
+  ASSERT_TRUE(s.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"));
+  bool open = true;
+  while (open && Since(start) < 3000ms) {
+    s.Send("x");  // a byte every 50 ms: never idle, never done
+    open = s.Receive(&out, 50ms);
+  }
+  EXPECT_FALSE(open);
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << out;
+  EXPECT_LT(Since(start), 2500ms);
+}
+
+TEST(HttpServerTest, BlockingHandlerDoesNotBlockOtherConnections) {
+  TestServer server;  // one Asio thread
+  auto slow = std::async(std::launch::async, [&] {
+    HttpClient client = server.Client();
+    return client.Request("POST", "/slow", "s");
+  });
+  server.WaitForSlowHandlers(1);
+  HttpClient fast = server.Client();
+  Clock::time_point start = Clock::now();
+  HttpResult r = fast.Request("GET", "/fast");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_LT(Since(start), 300ms);
+  HttpResult s = slow.get();
+  EXPECT_EQ(s.status, 200);
+  EXPECT_EQ(s.body, "POST /slow ? s");
+}
+
+TEST(HttpServerTest, HandlerExceptionIs500) {
+  TestServer server;
+  HttpClient client = server.Client();
+  for (const char* path : {"/throw", "/slow-throw"}) {
+    HttpResult r = client.Request("GET", path);
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(r.body, R"({"message":"Internal error"})");
+  }
+  EXPECT_EQ(client.Request("GET", "/ok").status, 200);
+  EXPECT_EQ(client.connections_opened(), 1);
+}
+
+TEST(HttpServerTest, ManyClientsOnSeveralThreads) {
+  ServerOptions options = TestOptions();
+  options.threads = 4;
+  TestServer server(options);
+  std::vector<std::future<int>> clients;
+  clients.reserve(8);
+  for (int c = 0; c < 8; ++c) {
+    clients.push_back(std::async(std::launch::async, [&, c] {
+      HttpClient client = server.Client();
+      int ok = 0;
+      for (int i = 0; i < 50; ++i) {
+        std::string body = std::to_string(c) + ":" + std::to_string(i);
+        HttpResult r = client.Request("POST", "/m", body);
+        ok += r.status == 200 && r.body == "POST /m ? " + body;
+      }
+      return ok;
+    }));
+  }
+  for (auto& f : clients) EXPECT_EQ(f.get(), 50);
+}
+
+TEST(HttpServerTest, StopFinishesInFlightRequestsAndClosesIdleOnes) {
+  TestServer server;
+  HttpClient idle = server.Client();
+  ASSERT_EQ(idle.Request("GET", "/warm").status, 200);
+  auto idle_raw = std::async(std::launch::async, [&] { return server.Raw("", 5000ms); });
+  auto slow = std::async(std::launch::async, [&] {
+    HttpClient client = server.Client();
+    return client.Request("POST", "/slow", "inflight");
+  });
+  server.WaitForSlowHandlers(1);
+  Clock::time_point start = Clock::now();
+  server.server().Stop();
+  server.server().Stop();  // idempotent
+  EXPECT_EQ(idle_raw.get(), "");
+  EXPECT_LT(Since(start), 400ms);  // closed without waiting for the slow handler
+
+  HttpResult r = slow.get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "POST /slow ? inflight");
+  EXPECT_TRUE(r.connection_closed);
+  EXPECT_TRUE(server.RunReturnedWithin(2000ms));
+  EXPECT_EQ(idle.Request("GET", "/after").status, 0);  // nobody listens any more
+}
+
+TEST(HttpServerTest, StopWithoutTrafficReturnsPromptly) {
+  TestServer server;
+  Clock::time_point start = Clock::now();
+  server.server().Stop();
+  EXPECT_TRUE(server.RunReturnedWithin(1000ms));
+  EXPECT_LT(Since(start), 1000ms);
+}
+
+TEST(HttpServerTest, SigtermStopsTheServer) {
+  ServerOptions options = TestOptions();
+  options.handle_signals = true;
+  TestServer server(options);
+  HttpClient client = server.Client();
+  ASSERT_EQ(client.Request("GET", "/").status, 200);
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  EXPECT_TRUE(server.RunReturnedWithin(2000ms));
+}
+
+}  // namespace
+}  // namespace contactd::net

@@ -1,0 +1,121 @@
+// contactd: the server binary. Wires persist/ (RocksDB), engine/ and net/ (HTTP) together.
+//
+// Start-up: parse flags (exit 2 on a bad one); open the data directory (exit 1 if it is corrupt
+// or in use); start listening (requests get 503 until the data is loaded); rebuild memory from
+// RocksDB and log how long it took; on an empty directory create the default workspace and the
+// operator key; then serve. SIGINT/SIGTERM: stop accepting, finish in-flight requests, flush,
+// exit 0.
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "engine/engine.h"
+#include "net/api.h"
+#include "net/router.h"
+#include "net/server.h"
+#include "persist/rocks_store.h"
+#include "tools/contactd/options.h"
+
+namespace contactd::server {
+namespace {
+
+void Log(const char* fmt, auto... args) {
+  std::fprintf(stderr, "contactd: ");
+  std::fprintf(stderr, fmt, args...);
+  std::fputc('\n', stderr);
+}
+
+void PrintBootstrap(const BootstrapResult& b, const Options& o) {
+  if (b.given_key_ignored) {
+    Log("--admin-key ignored: %s already has an operator key", o.data_dir.c_str());
+  }
+  if (!b.created) return;
+  Log("created the default workspace in %s", o.data_dir.c_str());
+  if (!b.operator_key.empty()) {
+    std::printf(
+        "contactd: operator key (admin of the default workspace), shown only this once:\n"
+        "  %s\n",
+        b.operator_key.c_str());
+    std::fflush(stdout);
+  }
+}
+
+int Serve(const Options& o) {
+  persist::RocksStoreOptions store_options;
+  store_options.path = o.data_dir;
+  store_options.durability =
+      o.sync ? persist::RocksStoreOptions::kSync : persist::RocksStoreOptions::kBuffered;
+  auto store = persist::RocksStore::Open(store_options);
+  if (!store.ok()) {
+    Log("cannot start: %s", store.status().message().c_str());
+    return 1;
+  }
+  Engine engine(store->get(), EngineOptions{o.shards, nullptr});
+  net::Api api(&engine);
+  std::atomic<bool> ready{false};
+  net::Router router(
+      api.Routes(), [&](std::string_view key) { return engine.Authenticate(key); }, &ready);
+
+  net::ServerOptions server_options;
+  server_options.host = o.host;
+  server_options.port = o.port;
+  server_options.threads = o.threads;
+  server_options.blocking_threads = o.write_threads;
+  server_options.body_limit = o.max_body_bytes;
+  server_options.header_limit = o.max_header_bytes;
+  server_options.read_timeout = o.read_timeout;
+  server_options.idle_timeout = o.idle_timeout;
+  net::HttpServer server(
+      server_options, [&](const net::HttpRequest& r) { return router.Handle(r); },
+      &net::Router::IsBlocking);
+  if (Status s = server.Start(); !s.ok()) {
+    Log("cannot start: %s", s.message().c_str());
+    return 1;
+  }
+  std::thread serving([&] { server.Run(); });
+
+  auto stats = engine.Recover();
+  auto boot = stats.ok() ? engine.Bootstrap(o.admin_key) : Result<BootstrapResult>(stats.status());
+  if (!boot.ok()) {
+    Log("cannot start: %s", boot.status().message().c_str());
+    server.Stop();
+    serving.join();
+    return 1;
+  }
+  Log("loaded %zu contacts in %zu chatbots and %zu workspaces in %.3f s", stats->contacts,
+      stats->chatbots, stats->workspaces, stats->seconds);
+  PrintBootstrap(*boot, o);
+  ready.store(true, std::memory_order_release);
+  Log("listening on http://%s:%u (%s durability)", o.host.c_str(), unsigned{server.port()},
+      o.sync ? "sync" : "buffered");
+
+  serving.join();  // returns after SIGINT/SIGTERM and a drained shutdown
+  if (Status s = (*store)->Flush(); !s.ok()) {
+    Log("flush at shutdown failed: %s", s.message().c_str());
+    return 1;
+  }
+  Log("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace contactd::server
+
+int main(int argc, char** argv) {
+  using contactd::server::ParseOutcome;
+  const ParseOutcome parsed = contactd::server::ParseOptions(argc, argv);
+  switch (parsed.kind) {
+    case ParseOutcome::Kind::kHelp:
+      std::printf("%s", parsed.text.c_str());
+      return 0;
+    case ParseOutcome::Kind::kVersion:
+      std::printf("contactd %s\n", CONTACTD_VERSION);
+      return 0;
+    case ParseOutcome::Kind::kError:
+      std::fprintf(stderr, "contactd: %s\nTry 'contactd --help'.\n", parsed.text.c_str());
+      return 2;
+    case ParseOutcome::Kind::kRun:
+      break;
+  }
+  return contactd::server::Serve(parsed.options);
+}

@@ -1,0 +1,43 @@
+// contactd's command line: flags, their CONTACTD_* environment equivalents, and validation.
+//
+// Precedence: a flag on the command line, else its environment variable, else the default.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace contactd::server {
+
+struct Options {
+  std::string data_dir = "data";
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  int threads = 0;         // 0: hardware threads
+  int write_threads = 16;  // pool for requests that wait on a WAL sync
+  size_t shards = 0;       // 0: hardware threads
+  bool sync = true;        // --durability sync|buffered
+  std::optional<std::string> admin_key;
+  size_t max_body_bytes = 16 * 1024 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+};
+
+struct ParseOutcome {
+  enum class Kind { kRun, kHelp, kVersion, kError } kind = Kind::kRun;
+  Options options;
+  std::string text;  // the help text, or the error message
+};
+
+ParseOutcome ParseOptions(int argc, const char* const* argv);
+
+// "30s", "500ms", "2m", or a plain number of seconds.
+std::optional<std::chrono::milliseconds> ParseDuration(std::string_view s);
+// "16MiB", "512KiB", "1048576", "1GiB".
+std::optional<size_t> ParseBytes(std::string_view s);
+
+}  // namespace contactd::server
