@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 #include "engine/record.h"
+#include "engine/text.h"
 #include "engine/write_keys.h"
 
 namespace contactd {
@@ -53,7 +54,7 @@ Result<ContactList> Engine::ListContacts(const Principal& p, std::string_view ch
 }
 
 Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view chatbot_id,
-                                         std::string_view external_id, const ContactInput& patch) {
+                                         std::string_view external_id, ContactInput patch) {
   auto resolved = ResolveChatbot(p, chatbot_id);
   if (!resolved.ok()) return resolved.status();
   Chatbot& chatbot = **resolved;
@@ -63,12 +64,12 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
   const std::shared_ptr<const Schema> schema = chatbot.schema();
   std::vector<Issue> issues;
   ContactChange change;
-  ValidateContactInput(*schema, patch, "", &issues, &change);
+  ValidateContactInput(*schema, std::move(patch), "", &issues, &change);
   if (!issues.empty()) return InvalidArgument(kMsgInvalidRequest, std::move(issues));
 
   std::vector<uint64_t> keys = {ExternalIdIntent(external_id)};
   if (change.external_id.is_set()) keys.push_back(ExternalIdIntent(change.external_id.value));
-  if (change.email.is_set()) keys.push_back(EmailIntent(change.email.value));
+  if (change.email.is_set()) keys.push_back(EmailIntent(text::CaseFold(change.email.value)));
   IntentGuard intents(&chatbot.intents(), std::move(keys));
 
   ContactTable::Row row;
@@ -81,7 +82,7 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
     auto decoded = Decode(table, row);
     if (!decoded.ok()) return decoded.status();
     before = std::move(*decoded);
-    after = ApplyChange(*schema, before, change);
+    after = ApplyChange(*schema, before, std::move(change));
     std::vector<Issue> clashes;
     if (after.external_id != before.external_id &&
         table.FindByExternalId(after.external_id) != ContactTable::kNoRow) {

@@ -3,83 +3,91 @@
 #include <algorithm>
 #include <tuple>
 
-#include "absl/hash/hash.h"
+#include "engine/string_map.h"
 #include "engine/text.h"
 
 namespace contactd {
 namespace {
 
-size_t HashFolded(std::string_view folded) { return absl::Hash<std::string_view>{}(folded); }
+// The upper half of abseil's 64-bit hash: well mixed in every bit, as the index needs.
+uint32_t Hash32(std::string_view s) { return static_cast<uint32_t>(HashBytes(s) >> 32); }
+
+uint32_t FoldedEmailHash(std::string_view email) {
+  return text::WithCaseFolded(email, [](std::string_view folded) { return Hash32(folded); });
+}
 
 }  // namespace
 
 ContactTable::ContactTable()
-    : by_external_id_(0, ExternalIdHash{this}, ExternalIdEq{this}),
-      by_email_(0, EmailHash{this}, EmailEq{this}) {}
+    : by_external_id_(0, SlotHash{}, SlotEq<false>{this}),
+      by_email_(0, SlotHash{}, SlotEq<true>{this}) {}
 
-size_t ContactTable::ExternalIdHash::operator()(Row row) const {
-  return (*this)(table->Get(row).external_id());
-}
-
-size_t ContactTable::ExternalIdHash::operator()(std::string_view external_id) const {
-  return absl::Hash<std::string_view>{}(external_id);
-}
-
-bool ContactTable::ExternalIdEq::operator()(Row a, std::string_view b) const {
-  return table->Get(a).external_id() == b;
-}
-
-size_t ContactTable::EmailHash::operator()(Row row) const {
-  return text::WithCaseFolded(*table->Get(row).email(), HashFolded);
-}
-
-size_t ContactTable::EmailHash::operator()(FoldedEmail e) const { return HashFolded(e.folded); }
-
-bool ContactTable::EmailEq::operator()(Row a, FoldedEmail b) const {
-  return text::WithCaseFolded(*table->Get(a).email(),
-                              [&](std::string_view folded) { return folded == b.folded; });
+template <bool kEmail>
+bool ContactTable::KeyMatches(Row row, Key k) const {
+  const RecordView v = Get(row);
+  if constexpr (kEmail) {
+    return text::WithCaseFolded(*v.email(),
+                                [&](std::string_view folded) { return folded == k.bytes; });
+  } else {
+    return v.external_id() == k.bytes;
+  }
 }
 
 ContactTable::Row ContactTable::FindByExternalId(std::string_view external_id) const {
-  auto it = by_external_id_.find(external_id);
-  return it == by_external_id_.end() ? kNoRow : *it;
+  auto it = by_external_id_.find(Key{external_id, Hash32(external_id)});
+  return it == by_external_id_.end() ? kNoRow : it->row;
 }
 
 ContactTable::Row ContactTable::FindByEmail(std::string_view email) const {
-  return text::WithCaseFolded(email, [&](std::string_view folded) {
-    auto it = by_email_.find(FoldedEmail{folded});
-    return it == by_email_.end() ? kNoRow : *it;
-  });
+  return text::WithCaseFolded(email,
+                              [&](std::string_view folded) { return FindByFoldedEmail(folded); });
+}
+
+ContactTable::Row ContactTable::FindByFoldedEmail(std::string_view folded) const {
+  auto it = by_email_.find(Key{folded, std::max<uint32_t>(1, Hash32(folded))});
+  return it == by_email_.end() ? kNoRow : it->row;
+}
+
+ContactTable::KeyHashes ContactTable::HashesOf(RecordView record) {
+  KeyHashes h;
+  h.external_id = Hash32(record.external_id());
+  if (auto email = record.email()) h.email = std::max<uint32_t>(1, FoldedEmailHash(*email));
+  return h;
 }
 
 void ContactTable::Index(Row row) {
-  by_external_id_.insert(row);
-  if (Get(row).email()) by_email_.insert(row);
+  const KeyHashes h = hashes_[row];
+  by_external_id_.insert(Slot{row, h.external_id});
+  if (h.email) by_email_.insert(Slot{row, h.email});
 }
 
 void ContactTable::Unindex(Row row) {
-  by_external_id_.erase(row);
-  if (Get(row).email()) by_email_.erase(row);
+  const KeyHashes h = hashes_[row];
+  by_external_id_.erase(Slot{row, h.external_id});
+  if (h.email) by_email_.erase(Slot{row, h.email});
 }
 
-ContactTable::Row ContactTable::Insert(Record record) {
+ContactTable::Row ContactTable::Insert(Record record, KeyHashes hashes) {
   Row row;
   if (!free_rows_.empty()) {
     row = free_rows_.back();
     free_rows_.pop_back();
     rows_[row] = std::move(record);
+    hashes_[row] = hashes;
   } else {
     row = static_cast<Row>(rows_.size());
     rows_.push_back(std::move(record));
+    hashes_.push_back(hashes);
   }
   ++live_;
   Index(row);
   return row;
 }
 
-void ContactTable::Replace(Row row, Record record) {
+void ContactTable::Replace(Row row, Record record, KeyHashes hashes) {
   Unindex(row);
   rows_[row] = std::move(record);
+  hashes_[row] = hashes;
   Index(row);
 }
 

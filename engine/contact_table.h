@@ -2,8 +2,9 @@
 //
 // Each contact is an immutable Record in a row (a dense 32-bit number, reused after a delete).
 // Two hash indexes map to rows without copying keys: by external_id (the primary key) and by the
-// case-folded email (the uniqueness rule); both hash the row's record on demand, so an index entry
-// costs one 32-bit row number.
+// case-folded email (the uniqueness rule). An index entry is the row plus a 32-bit hash of its key,
+// and each row keeps its keys' hashes, so growing an index or unindexing a row never re-reads
+// records; only a hash match compares the record's key.
 //
 // Thread-safety: not thread-safe. The owning Chatbot's data lock protects it: readers shared,
 // writers exclusive. Not movable (the indexes point back at the table).
@@ -32,14 +33,33 @@ class ContactTable {
   Row FindByExternalId(std::string_view external_id) const;
   // `email` as written; it is case-folded before the lookup.
   Row FindByEmail(std::string_view email) const;
+  // REQUIRES: `folded` is text::CaseFold() of an email.
+  Row FindByFoldedEmail(std::string_view folded) const;
 
   // REQUIRES: `row` holds a contact.
   RecordView Get(Row row) const { return rows_[row].view(); }
 
-  // Adds a contact. REQUIRES: no contact has its external_id or (folded) email.
-  Row Insert(Record record);
+  // The index hashes of a record's keys. Computing them needs no lock, so writers compute them
+  // before taking the exclusive lock and pass them to Insert()/Replace().
+  struct KeyHashes {
+    uint32_t external_id = 0;
+    uint32_t email = 0;  // 0: no email (a real hash of 0 is stored as 1)
+  };
+  static KeyHashes HashesOf(RecordView record);
+
+  // Adds a contact. REQUIRES: no contact has its external_id or (folded) email; `hashes` are
+  // HashesOf(record).
+  Row Insert(Record record, KeyHashes hashes);
+  Row Insert(Record record) {
+    const KeyHashes h = HashesOf(record.view());
+    return Insert(std::move(record), h);
+  }
   // Replaces the contact in `row`; its external_id and email may change. REQUIRES: as Insert().
-  void Replace(Row row, Record record);
+  void Replace(Row row, Record record, KeyHashes hashes);
+  void Replace(Row row, Record record) {
+    const KeyHashes h = HashesOf(record.view());
+    Replace(row, std::move(record), h);
+  }
   void Erase(Row row);
 
   // Calls f(row) for every contact, in row order.
@@ -54,45 +74,42 @@ class ContactTable {
   std::vector<Row> NewestFirst(size_t offset, size_t limit) const;
 
  private:
-  struct ExternalIdHash {
+  struct Slot {
+    Row row;
+    uint32_t hash;
+  };
+  struct Key {  // a lookup: the key's bytes (folded for emails) and their hash
+    std::string_view bytes;
+    uint32_t hash;
+  };
+  struct SlotHash {
+    using is_transparent = void;
+    size_t operator()(Slot s) const { return s.hash; }
+    size_t operator()(Key k) const { return k.hash; }
+  };
+  // Compares a slot with a lookup key by reading the row's record; kEmail picks the field.
+  template <bool kEmail>
+  struct SlotEq {
     using is_transparent = void;
     const ContactTable* table;
-    size_t operator()(Row row) const;
-    size_t operator()(std::string_view external_id) const;
-  };
-  struct ExternalIdEq {
-    using is_transparent = void;
-    const ContactTable* table;
-    bool operator()(Row a, Row b) const { return a == b; }
-    bool operator()(Row a, std::string_view b) const;
-    bool operator()(std::string_view a, Row b) const { return (*this)(b, a); }
-  };
-  // Lookups by email pass the folded email wrapped in FoldedEmail.
-  struct FoldedEmail {
-    std::string_view folded;
-  };
-  struct EmailHash {
-    using is_transparent = void;
-    const ContactTable* table;
-    size_t operator()(Row row) const;
-    size_t operator()(FoldedEmail e) const;
-  };
-  struct EmailEq {
-    using is_transparent = void;
-    const ContactTable* table;
-    bool operator()(Row a, Row b) const { return a == b; }
-    bool operator()(Row a, FoldedEmail b) const;
-    bool operator()(FoldedEmail a, Row b) const { return (*this)(b, a); }
+    bool operator()(Slot a, Slot b) const { return a.row == b.row; }
+    bool operator()(Slot a, Key k) const {
+      return a.hash == k.hash && table->KeyMatches<kEmail>(a.row, k);
+    }
+    bool operator()(Key k, Slot a) const { return (*this)(a, k); }
   };
 
+  template <bool kEmail>
+  bool KeyMatches(Row row, Key k) const;
   void Index(Row row);
   void Unindex(Row row);
 
   std::vector<Record> rows_;
+  std::vector<KeyHashes> hashes_;  // per row, so unindexing never re-reads a record
   std::vector<Row> free_rows_;
   size_t live_ = 0;
-  absl::flat_hash_set<Row, ExternalIdHash, ExternalIdEq> by_external_id_;
-  absl::flat_hash_set<Row, EmailHash, EmailEq> by_email_;
+  absl::flat_hash_set<Slot, SlotHash, SlotEq<false>> by_external_id_;
+  absl::flat_hash_set<Slot, SlotHash, SlotEq<true>> by_email_;
 };
 
 }  // namespace contactd

@@ -15,7 +15,7 @@ uint64_t DigestPrefix(const KeyDigest& d) {
 }
 
 size_t ChatbotHash(WorkspaceNo workspace, std::string_view id) {
-  return absl::HashOf(workspace, id);
+  return absl::HashOf(workspace, HashBytes(id));
 }
 
 }  // namespace

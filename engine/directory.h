@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "engine/chatbot.h"
+#include "engine/string_map.h"
 #include "engine/types.h"
 
 namespace contactd {
@@ -38,14 +39,15 @@ class Directory {
  private:
   using ChatbotKey = std::pair<WorkspaceNo, std::string>;
   using ChatbotKeyView = std::pair<WorkspaceNo, std::string_view>;
-  // Lets lookups use a string_view id without building a std::string. Both overloads hash the id
-  // as a std::string_view: Debian's abseil hashes std::string and std::string_view differently.
+  // Lets lookups use a string_view id without building a std::string.
   struct ChatbotKeyHash {
     using is_transparent = void;
     size_t operator()(const ChatbotKey& k) const {
-      return absl::HashOf(k.first, std::string_view(k.second));
+      return absl::HashOf(k.first, HashBytes(k.second));
     }
-    size_t operator()(const ChatbotKeyView& k) const { return absl::HashOf(k.first, k.second); }
+    size_t operator()(const ChatbotKeyView& k) const {
+      return absl::HashOf(k.first, HashBytes(k.second));
+    }
   };
   struct ChatbotKeyEq {
     using is_transparent = void;

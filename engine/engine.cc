@@ -154,6 +154,14 @@ Result<BootstrapResult> Engine::Bootstrap(const std::optional<std::string>& oper
       return result;
     }
   }
+  if (!storage_->IsNew()) {
+    // The default workspace cannot be deleted, so an initialised store always has one.
+    return Status(Code::kDataLoss,
+                  "the data directory looks corrupt: it was initialised before but holds no "
+                  "workspace (its write-ahead log may be damaged). Refusing to start so nothing "
+                  "is overwritten. If it was never used (an interrupted first start), remove it "
+                  "and start again.");
+  }
   std::unique_lock lock(control_mu_);
   Mutation m;
   Workspace ws{next_workspace_no_, "default", "default", Now()};

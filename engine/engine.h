@@ -136,7 +136,7 @@ class Engine {
 
   // Contacts (member). Issue fields of batch items are "[i].field".
   Result<ContactList> UpsertContacts(const Principal& p, std::string_view chatbot,
-                                     const std::vector<ContactInput>& items);
+                                     std::vector<ContactInput> items);
   // Checks items without writing; returns their issues (used to report every problem at once
   // when the request also had decoding problems).
   Result<std::vector<Issue>> CheckContacts(const Principal& p, std::string_view chatbot,
@@ -146,7 +146,7 @@ class Engine {
   Result<ContactOne> GetContact(const Principal& p, std::string_view chatbot,
                                 std::string_view external_id) const;
   Result<ContactOne> UpdateContact(const Principal& p, std::string_view chatbot,
-                                   std::string_view external_id, const ContactInput& patch);
+                                   std::string_view external_id, ContactInput patch);
   Result<ContactOne> DeleteContact(const Principal& p, std::string_view chatbot,
                                    std::string_view external_id);
 

@@ -59,17 +59,33 @@ void PutField(std::string* out, uint8_t tag, std::string_view payload) {
   coding::PutLengthPrefixed(out, payload);
 }
 
-std::string EncodeStripe(const std::vector<StripeAccount>& accounts) {
-  std::string p;
-  coding::PutVarint(&p, accounts.size());
+// Writes a field whose payload `write` appends to `out` in place: one length byte is reserved and
+// widened afterwards in the rare case the payload is 128 bytes or longer.
+template <typename Write>
+void PutFieldInPlace(std::string* out, uint8_t tag, Write write) {
+  out->push_back(static_cast<char>(tag));
+  const size_t len_at = out->size();
+  out->push_back(0);
+  write(out);
+  const size_t len = out->size() - len_at - 1;
+  if (len < 0x80) {
+    (*out)[len_at] = static_cast<char>(len);
+    return;
+  }
+  std::string varint;
+  coding::PutVarint(&varint, len);
+  out->replace(len_at, 1, varint);
+}
+
+void EncodeStripe(const std::vector<StripeAccount>& accounts, std::string* p) {
+  coding::PutVarint(p, accounts.size());
   for (const StripeAccount& a : accounts) {
     const uint8_t has = (a.stripe_id ? 1 : 0) | (a.stripe_email ? 2 : 0);
-    p.push_back(static_cast<char>(has));
-    coding::PutLengthPrefixed(&p, a.label);
-    if (a.stripe_id) coding::PutLengthPrefixed(&p, *a.stripe_id);
-    if (a.stripe_email) coding::PutLengthPrefixed(&p, *a.stripe_email);
+    p->push_back(static_cast<char>(has));
+    coding::PutLengthPrefixed(p, a.label);
+    if (a.stripe_id) coding::PutLengthPrefixed(p, *a.stripe_id);
+    if (a.stripe_email) coding::PutLengthPrefixed(p, *a.stripe_email);
   }
-  return p;
 }
 
 void EncodeValue(std::string* p, const AttrValue& value) {
@@ -99,14 +115,12 @@ void EncodeValue(std::string* p, const AttrValue& value) {
   std::visit(Visitor{p}, value);
 }
 
-std::string EncodeAttrs(const std::vector<AttrEntry>& attrs) {
-  std::string p;
-  coding::PutVarint(&p, attrs.size());
+void EncodeAttrs(const std::vector<AttrEntry>& attrs, std::string* p) {
+  coding::PutVarint(p, attrs.size());
   for (const AttrEntry& e : attrs) {
-    coding::PutVarint(&p, e.attr);
-    EncodeValue(&p, e.value);
+    coding::PutVarint(p, e.attr);
+    EncodeValue(p, e.value);
   }
-  return p;
 }
 
 bool DecodeOptional(coding::Reader* r, bool present, std::optional<std::string>* out) {
@@ -224,6 +238,19 @@ bool ReadHeader(coding::Reader* r, ContactId* id, int64_t* created, int64_t* upd
 
 std::string EncodeRecord(const Contact& c) {
   std::string out;
+  EncodeRecordTo(c, &out);
+  return out;
+}
+
+Record Record::Encode(const Contact& c) {
+  thread_local std::string scratch;
+  EncodeRecordTo(c, &scratch);
+  return Record(scratch);
+}
+
+void EncodeRecordTo(const Contact& c, std::string* out_ptr) {
+  std::string& out = *out_ptr;
+  out.clear();
   out.reserve(64 + c.external_id.size() + (c.name ? c.name->size() : 0) +
               (c.email ? c.email->size() : 0));
   out.push_back(static_cast<char>(kVersion));
@@ -234,9 +261,12 @@ std::string EncodeRecord(const Contact& c) {
   if (c.name) PutField(&out, kName, *c.name);
   if (c.email) PutField(&out, kEmail, *c.email);
   if (c.phonenumber) PutField(&out, kPhone, *c.phonenumber);
-  if (!c.stripe_accounts.empty()) PutField(&out, kStripe, EncodeStripe(c.stripe_accounts));
-  if (!c.attrs.empty()) PutField(&out, kAttrs, EncodeAttrs(c.attrs));
-  return out;
+  if (!c.stripe_accounts.empty()) {
+    PutFieldInPlace(&out, kStripe, [&](std::string* p) { EncodeStripe(c.stripe_accounts, p); });
+  }
+  if (!c.attrs.empty()) {
+    PutFieldInPlace(&out, kAttrs, [&](std::string* p) { EncodeAttrs(c.attrs, p); });
+  }
 }
 
 bool CheckRecord(std::string_view bytes) {

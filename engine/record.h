@@ -22,6 +22,7 @@ namespace contactd {
 
 // Encodes `c` (which must be valid) into a record.
 std::string EncodeRecord(const Contact& c);
+void EncodeRecordTo(const Contact& c, std::string* out);  // replaces *out
 
 // Decodes a record. Returns kDataLoss for bytes that are not a record of a known version.
 Result<Contact> DecodeRecord(std::string_view bytes);
@@ -65,6 +66,9 @@ class Record {
     return {data_.get() + sizeof n, n};
   }
   RecordView view() const { return RecordView(bytes()); }
+
+  // Encodes `c` straight into an owned record: one allocation of the exact size.
+  static Record Encode(const Contact& c);
 
  private:
   std::unique_ptr<char[]> data_;

@@ -99,6 +99,10 @@ class Storage {
 
   // Makes everything committed so far durable (used at shutdown in buffered mode).
   virtual Status Flush() = 0;
+
+  // True when the store was empty when this process opened it (a first start). A store that was
+  // initialised before but loads no workspace has lost data (e.g. a damaged write-ahead log).
+  virtual bool IsNew() const = 0;
 };
 
 }  // namespace contactd

@@ -2,7 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace contactd::text {
@@ -15,11 +17,30 @@ bool IsAscii(std::string_view s) {
   return true;
 }
 
+// Length of the prefix of `s` made of printable ASCII (0x20-0x7e), read 8 bytes at a time.
+size_t PrintableAsciiPrefix(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;  // some byte < 0x20
+    const uint64_t is_del = ((w ^ (kOnes * 0x7f)) - kOnes) & ~(w ^ (kOnes * 0x7f)) & kHigh;
+    if ((w & kHigh) | below_space | is_del) break;
+  }
+  while (i < s.size() && s[i] >= 0x20 && s[i] < 0x7f) ++i;
+  return i;
+}
+
 }  // namespace
 
+bool IsPrintableAscii(std::string_view s) { return PrintableAsciiPrefix(s) == s.size(); }
+
 bool IsValidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  auto left = static_cast<utf8proc_ssize_t>(s.size());
+  const size_t ascii = PrintableAsciiPrefix(s);
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data() + ascii);
+  auto left = static_cast<utf8proc_ssize_t>(s.size() - ascii);
   while (left > 0) {
     if (*p < 0x80) {
       ++p;
@@ -36,6 +57,7 @@ bool IsValidUtf8(std::string_view s) {
 }
 
 bool HasControlChars(std::string_view s, bool allow_whitespace) {
+  s.remove_prefix(PrintableAsciiPrefix(s));
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     if (c == 0x7f) return true;

@@ -10,6 +10,9 @@ namespace contactd::text {
 
 bool IsValidUtf8(std::string_view s);
 
+// True when every byte is printable ASCII (0x20-0x7e): valid UTF-8 without control characters.
+bool IsPrintableAscii(std::string_view s);
+
 // True when `s` holds a C0 control character or DEL; tab, LF and CR count only when
 // `allow_whitespace` is false.
 bool HasControlChars(std::string_view s, bool allow_whitespace = false);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_set.h"
 #include "engine/attr_value.h"
 #include "engine/text.h"
 
@@ -83,25 +82,28 @@ void CheckStripe(const std::vector<StripeAccount>& accounts, const std::string& 
   }
 }
 
+// Joins a field path; only called when there is an issue to report.
+std::string Path(std::string_view prefix, std::string_view field) {
+  std::string out(prefix);
+  out += field;
+  return out;
+}
+
 void CheckAttrs(const Schema& schema,
                 const FieldPatch<std::vector<std::pair<std::string, RawValue>>>& in,
-                const std::string& field, std::vector<Issue>* issues, ContactChange* out) {
+                std::string_view prefix, std::vector<Issue>* issues, ContactChange* out) {
   if (in.absent()) return;
   if (in.is_null()) {
     out->attrs.SetNull();
     return;
   }
   std::vector<AttrEntry> set;
-  absl::flat_hash_set<AttrNo> seen;  // a record holds at most one value per attribute
+  set.reserve(in.value.size());
   for (const auto& [key, raw] : in.value) {
-    const std::string at = field + "." + key;
+    auto at = [&, &key = key] { return Path(prefix, "custom_attributes." + key); };
     const AttrDef* def = schema.Find(key);
     if (def == nullptr) {
-      issues->push_back({at, "Unknown custom attribute; define it first"});
-      continue;
-    }
-    if (!seen.insert(def->no).second) {
-      issues->push_back({at, "Duplicate key"});
+      issues->push_back({at(), "Unknown custom attribute; define it first"});
       continue;
     }
     if (raw.kind == RawValue::Kind::kNull) {
@@ -109,12 +111,12 @@ void CheckAttrs(const Schema& schema,
       continue;
     }
     if (def->archived) {
-      issues->push_back({at, "Attribute is archived; only null is accepted"});
+      issues->push_back({at(), "Attribute is archived; only null is accepted"});
       continue;
     }
     AttrValueOrError v = ToAttrValue(def->type, raw);
     if (!v.value) {
-      issues->push_back({at, std::move(v.error)});
+      issues->push_back({at(), std::move(v.error)});
       continue;
     }
     set.push_back({def->no, std::move(*v.value)});
@@ -122,26 +124,44 @@ void CheckAttrs(const Schema& schema,
   std::sort(set.begin(), set.end(),
             [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });
   std::sort(out->attrs_cleared.begin(), out->attrs_cleared.end());
+  // A record holds at most one value per attribute: a key given twice (set twice, cleared twice,
+  // or both) is rejected. Both lists are sorted, so a merge finds every repeat.
+  const std::vector<AttrNo>& cleared = out->attrs_cleared;
+  AttrNo last = 0;
+  bool reported = false;
+  for (size_t a = 0, c = 0; a < set.size() || c < cleared.size();) {
+    const bool take_set = c == cleared.size() || (a < set.size() && set[a].attr <= cleared[c]);
+    const AttrNo no = take_set ? set[a++].attr : cleared[c++];
+    if (no == last && !reported) {
+      issues->push_back(
+          {Path(prefix, "custom_attributes." + schema.Get(no)->name), "Duplicate key"});
+      reported = true;
+    } else if (no != last) {
+      reported = false;
+    }
+    last = no;
+  }
   out->attrs.Set(std::move(set));
 }
 
 // Validates one optional text field, copying it into `out` when valid.
-void CheckOptional(const FieldPatch<std::string>& in, const std::string& field,
+void CheckOptional(FieldPatch<std::string>&& in, std::string_view prefix, std::string_view field,
                    std::string (*check)(std::string_view), std::vector<Issue>* issues,
                    FieldPatch<std::string>* out) {
   if (in.is_set()) {
     if (auto problem = check(in.value); !problem.empty()) {
-      issues->push_back({field, std::move(problem)});
+      issues->push_back({Path(prefix, field), std::move(problem)});
       return;
     }
   }
-  *out = in;
+  *out = std::move(in);
 }
 
 }  // namespace
 
 std::string CheckPlainText(std::string_view s, size_t max_bytes, bool multiline) {
   if (s.size() > max_bytes) return "Must be at most " + std::to_string(max_bytes) + " bytes";
+  if (text::IsPrintableAscii(s)) return "";  // the common case, checked 8 bytes at a time
   if (!text::IsValidUtf8(s)) return "Must be valid UTF-8";
   if (text::HasControlChars(s, multiline)) return "Must not contain control characters";
   return "";
@@ -203,47 +223,50 @@ std::string CheckPhone(std::string_view s) {
   return std::string(kInvalid);
 }
 
-void ValidateContactInput(const Schema& schema, const ContactInput& in, std::string_view prefix,
+void ValidateContactInput(const Schema& schema, ContactInput in, std::string_view prefix,
                           std::vector<Issue>* issues, ContactChange* out) {
-  const std::string p(prefix);
   const size_t before = issues->size();
   if (in.external_id.is_null()) {
-    issues->push_back({p + "external_id", "Must not be null"});
+    issues->push_back({Path(prefix, "external_id"), "Must not be null"});
   } else {
-    CheckOptional(in.external_id, p + "external_id", &CheckExternalId, issues, &out->external_id);
+    CheckOptional(std::move(in.external_id), prefix, "external_id", &CheckExternalId, issues,
+                  &out->external_id);
   }
-  CheckOptional(in.name, p + "name", &CheckName, issues, &out->name);
-  CheckOptional(in.email, p + "email", &CheckEmail, issues, &out->email);
-  CheckOptional(in.phonenumber, p + "phonenumber", &CheckPhone, issues, &out->phonenumber);
+  CheckOptional(std::move(in.name), prefix, "name", &CheckName, issues, &out->name);
+  CheckOptional(std::move(in.email), prefix, "email", &CheckEmail, issues, &out->email);
+  CheckOptional(std::move(in.phonenumber), prefix, "phonenumber", &CheckPhone, issues,
+                &out->phonenumber);
   if (in.stripe_accounts.is_set()) {
     const size_t n = issues->size();
-    CheckStripe(in.stripe_accounts.value, p + "stripe_accounts", issues);
-    if (issues->size() == n) out->stripe_accounts = in.stripe_accounts;
+    CheckStripe(in.stripe_accounts.value, Path(prefix, "stripe_accounts"), issues);
+    if (issues->size() == n) out->stripe_accounts = std::move(in.stripe_accounts);
   } else {
-    out->stripe_accounts = in.stripe_accounts;  // absent, or null (clear)
+    out->stripe_accounts = std::move(in.stripe_accounts);  // absent, or null (clear)
   }
-  CheckAttrs(schema, in.custom_attributes, p + "custom_attributes", issues, out);
+  CheckAttrs(schema, in.custom_attributes, prefix, issues, out);
   if (issues->size() != before) *out = ContactChange{};
 }
 
-Contact ApplyChange(const Schema& schema, const Contact& base, const ContactChange& change) {
-  Contact c = base;
-  if (change.external_id.is_set()) c.external_id = change.external_id.value;
-  auto apply = [](const FieldPatch<std::string>& f, std::optional<std::string>* dst) {
-    if (f.is_set()) *dst = f.value;
+Contact ApplyChange(const Schema& schema, Contact base, ContactChange change) {
+  Contact c = std::move(base);
+  if (change.external_id.is_set()) c.external_id = std::move(change.external_id.value);
+  auto apply = [](FieldPatch<std::string>& f, std::optional<std::string>* dst) {
+    if (f.is_set()) *dst = std::move(f.value);
     if (f.is_null()) dst->reset();
   };
   apply(change.name, &c.name);
   apply(change.email, &c.email);
   apply(change.phonenumber, &c.phonenumber);
-  if (!change.stripe_accounts.absent()) c.stripe_accounts = change.stripe_accounts.value;
+  if (!change.stripe_accounts.absent()) c.stripe_accounts = std::move(change.stripe_accounts.value);
   if (!change.attrs.absent()) {
-    std::vector<AttrEntry> next = change.attrs.value;  // empty when null
-    const absl::flat_hash_set<AttrNo> cleared(change.attrs_cleared.begin(),
-                                              change.attrs_cleared.end());
-    for (const AttrEntry& e : base.attrs) {
+    std::vector<AttrEntry> next = std::move(change.attrs.value);  // empty when null
+    const auto& cleared = change.attrs_cleared;                   // sorted
+    for (const AttrEntry& e : c.attrs) {
       const AttrDef* def = schema.Get(e.attr);
-      if (def != nullptr && def->archived && !cleared.contains(e.attr)) next.push_back(e);
+      if (def != nullptr && def->archived &&
+          !std::binary_search(cleared.begin(), cleared.end(), e.attr)) {
+        next.push_back(e);
+      }
     }
     std::sort(next.begin(), next.end(),
               [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });

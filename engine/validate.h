@@ -44,14 +44,15 @@ struct ContactChange {
 };
 
 // Checks `in` against the field rules and `schema`. Appends one Issue per problem, each field
-// prefixed with `prefix` ("[3]." gives "[3].email"); fills `out` when there is none.
-void ValidateContactInput(const Schema& schema, const ContactInput& in, std::string_view prefix,
+// prefixed with `prefix` ("[3]." gives "[3].email"); fills `out` (moving values out of `in`) when
+// there is none.
+void ValidateContactInput(const Schema& schema, ContactInput in, std::string_view prefix,
                           std::vector<Issue>* issues, ContactChange* out);
 
 // The contact that results from applying `change` to `base`. Custom attributes are replaced when
 // set or null, except that values of archived attributes are kept unless explicitly nulled.
 // Does not touch id or timestamps.
-Contact ApplyChange(const Schema& schema, const Contact& base, const ContactChange& change);
+Contact ApplyChange(const Schema& schema, Contact base, ContactChange change);
 
 // Individual rules, returning the problem or an empty string.
 // Any text field: valid UTF-8, at most `max_bytes`, no control characters (tab, LF and CR allowed

@@ -8,18 +8,17 @@
 #include <string_view>
 
 #include "absl/hash/hash.h"
-#include "engine/text.h"
+#include "engine/string_map.h"
 
 namespace contactd {
 
 inline uint64_t ExternalIdIntent(std::string_view external_id) {
-  return absl::HashOf(uint8_t{1}, external_id);
+  return absl::HashOf(uint8_t{1}, HashBytes(external_id));
 }
 
-inline uint64_t EmailIntent(std::string_view email) {
-  return text::WithCaseFolded(email, [](std::string_view folded) {
-    return static_cast<uint64_t>(absl::HashOf(uint8_t{2}, folded));
-  });
+// REQUIRES: `folded` is the case-folded email.
+inline uint64_t EmailIntent(std::string_view folded) {
+  return absl::HashOf(uint8_t{2}, HashBytes(folded));
 }
 
 }  // namespace contactd

@@ -21,12 +21,21 @@ inline std::optional<HttpResponse> CheckChatbot(const Engine& engine, const Requ
   return std::nullopt;
 }
 
-// Adds `more` to `issues`, skipping issues about a field `issues` already reports.
+// True when `field` is `reported` or lies inside it ("users[0].stripe_accounts[1].label" is inside
+// "users[0].stripe_accounts[1]").
+inline bool Within(std::string_view field, std::string_view reported) {
+  if (!field.starts_with(reported)) return false;
+  return field.size() == reported.size() || field[reported.size()] == '.' ||
+         field[reported.size()] == '[';
+}
+
+// Adds `more` to `issues`, skipping issues about a field `issues` already reports (the engine's
+// view of a value the decoder already rejected would only repeat it).
 inline void MergeIssues(std::vector<Issue>* issues, const std::vector<Issue>& more) {
   const size_t n = issues->size();
   for (const Issue& m : more) {
     bool known = false;
-    for (size_t i = 0; i < n && !known; ++i) known = (*issues)[i].field == m.field;
+    for (size_t i = 0; i < n && !known; ++i) known = Within(m.field, (*issues)[i].field);
     if (!known) issues->push_back(m);
   }
 }

@@ -1,5 +1,7 @@
 // Contact handlers: bulk upsert, list, get, update, delete.
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 #include "net/api.h"
 #include "net/handler_util.h"
@@ -13,11 +15,14 @@ constexpr size_t kMinPerPage = 10;
 constexpr size_t kMaxPerPage = 1000;
 constexpr size_t kDefaultPerPage = 100;
 
-// Parses a positive decimal integer; nullopt when it is not one.
-std::optional<size_t> PositiveInt(std::string_view s) {
+// Parses a decimal integer; values beyond 64 bits saturate (they are clamped anyway). nullopt
+// when `s` is not a number.
+std::optional<size_t> Number(std::string_view s) {
   size_t v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || v == 0) return std::nullopt;
+  if (ptr != s.data() + s.size() || s.empty()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return SIZE_MAX;
+  if (ec != std::errc()) return std::nullopt;
   return v;
 }
 
@@ -29,15 +34,26 @@ HttpResponse RenderOne(const Result<ContactOne>& r) {
 // Every problem of a request that failed to decode cleanly: the decoding issues plus the value
 // issues the engine finds in `items`, with engine paths ("[3].email") renamed by `rename`.
 template <typename Rename>
-HttpResponse AllIssues(const Engine& engine, const RequestContext& ctx,
-                       const std::vector<ContactInput>& items, std::vector<Issue> issues,
-                       Rename rename) {
+std::vector<Issue> AllIssues(const Engine& engine, const RequestContext& ctx,
+                             const std::vector<ContactInput>& items, std::vector<Issue> issues,
+                             Rename rename) {
   auto more = engine.CheckContacts(ctx.principal, ctx.params[0], items);
   if (more.ok()) {
     for (Issue& issue : *more) rename(issue.field);
     MergeIssues(&issues, *more);
   }
-  return ErrorResponse(InvalidArgument(kMsgInvalidRequest, std::move(issues)));
+  return issues;
+}
+
+// Orders batch issues item by item ("users[0]..." before "users[1]...").
+void SortByItem(std::vector<Issue>* issues) {
+  auto item = [](const Issue& issue) {
+    const size_t open = issue.field.find('[');
+    return open == std::string::npos ? SIZE_MAX
+                                     : std::strtoull(issue.field.c_str() + open + 1, nullptr, 10);
+  };
+  std::stable_sort(issues->begin(), issues->end(),
+                   [&](const Issue& a, const Issue& b) { return item(a) < item(b); });
 }
 
 }  // namespace
@@ -47,10 +63,13 @@ HttpResponse Api::UpsertContacts(RequestContext& ctx) {
   auto decoded = DecodeUpsertBody(ctx.request.body);
   if (!decoded.ok()) return ErrorResponse(decoded.status());
   if (!decoded->issues.empty()) {
-    return AllIssues(*engine_, ctx, decoded->items, std::move(decoded->issues),
-                     [&](std::string& field) { field.insert(0, decoded->array_name); });
+    std::vector<Issue> issues =
+        AllIssues(*engine_, ctx, decoded->items, std::move(decoded->issues),
+                  [&](std::string& field) { field.insert(0, decoded->array_name); });
+    SortByItem(&issues);
+    return ErrorResponse(InvalidArgument(kMsgInvalidRequest, std::move(issues)));
   }
-  auto result = engine_->UpsertContacts(ctx.principal, ctx.params[0], decoded->items);
+  auto result = engine_->UpsertContacts(ctx.principal, ctx.params[0], std::move(decoded->items));
   if (!result.ok()) return ErrorResponse(PrefixIssues(result.status(), decoded->array_name));
   return Success([&](JsonWriter& w) {
     w.BeginArray();
@@ -64,16 +83,16 @@ HttpResponse Api::ListContacts(RequestContext& ctx) {
   std::vector<Issue> issues;
   for (const auto& [key, value] : ctx.query) {
     if (key == "page") {
-      if (auto v = PositiveInt(value)) {
+      if (auto v = Number(value); v && *v > 0) {
         page = *v;
       } else {
         issues.push_back({"page", "Expected a positive integer"});
       }
     } else if (key == "per_page") {
-      if (auto v = PositiveInt(value)) {
+      if (auto v = Number(value)) {
         per_page = std::clamp(*v, kMinPerPage, kMaxPerPage);
       } else {
-        issues.push_back({"per_page", "Expected a positive integer"});
+        issues.push_back({"per_page", "Expected a non-negative integer"});
       }
     } else {
       issues.push_back({key, "Unknown query parameter"});
@@ -104,11 +123,13 @@ HttpResponse Api::UpdateContact(RequestContext& ctx) {
   auto decoded = DecodePatchBody(ctx.request.body);
   if (!decoded.ok()) return ErrorResponse(decoded.status());
   if (!decoded->issues.empty()) {
-    return AllIssues(*engine_, ctx, {decoded->patch}, std::move(decoded->issues),
-                     [](std::string& field) { field.erase(0, 4); });  // "[0].email" -> "email"
+    return ErrorResponse(InvalidArgument(
+        kMsgInvalidRequest,
+        AllIssues(*engine_, ctx, {decoded->patch}, std::move(decoded->issues),
+                  [](std::string& field) { field.erase(0, 4); })));  // "[0].email" -> "email"
   }
-  return RenderOne(
-      engine_->UpdateContact(ctx.principal, ctx.params[0], ctx.params[1], decoded->patch));
+  return RenderOne(engine_->UpdateContact(ctx.principal, ctx.params[0], ctx.params[1],
+                                          std::move(decoded->patch)));
 }
 
 HttpResponse Api::DeleteContact(RequestContext& ctx) {

@@ -149,11 +149,12 @@ void ReadStripe(element v, const std::string& field, std::vector<Issue>* issues,
   size_t i = 0;
   for (element item : AsArray(v)) {
     const std::string at = Index(field, i++);
+    StripeAccount a;  // kept even when invalid, so later items keep their index
     if (!item.is_object()) {
       issues->push_back({at, Expected("object", item)});
+      accounts.push_back(std::move(a));
       continue;
     }
-    StripeAccount a;
     ForEachMember(AsObject(item), at, issues, [&](std::string_view k, element m) {
       if (k == "label") {
         std::optional<std::string> label;
@@ -275,9 +276,13 @@ Result<DecodedBatch> DecodeUpsertBody(std::string_view body) {
       out.issues.push_back({std::string(k), "Unknown field"});
     }
   });
-  if (!array) return InvalidArgument(kMsgInvalidRequest, {{"users", "Required"}});
+  if (!array) {
+    out.issues.push_back({"users", "Required"});
+    return InvalidArgument(kMsgInvalidRequest, std::move(out.issues));
+  }
   if (!array->is_array()) {
-    return InvalidArgument(kMsgInvalidRequest, {{out.array_name, Expected("array", *array)}});
+    out.issues.push_back({out.array_name, Expected("array", *array)});
+    return InvalidArgument(kMsgInvalidRequest, std::move(out.issues));
   }
   const auto items = AsArray(*array);
   if (items.size() == 0) return InvalidArgument(kMsgInvalidRequest);

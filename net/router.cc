@@ -70,7 +70,7 @@ HttpResponse Router::Dispatch(const Compiled& c, const HttpRequest& request,
     ctx.principal = *principal;
   }
   for (size_t i = 0; i < path.size(); ++i) {
-    if (c.segments[i].front() != '{') continue;
+    if (c.segments[i].empty() || c.segments[i].front() != '{') continue;
     auto decoded = PercentDecode(path[i], false);
     if (!decoded) return TransportErrorResponse(400, "Malformed percent-encoding in the path");
     ctx.params.push_back(std::move(*decoded));

@@ -239,7 +239,10 @@ void Session::OnReadError(beast::error_code ec) {
   if (closed_) return;
   if (timed_out_) return Fail(408, "Request timed out");
   if (ec == http::error::body_limit) return Fail(413, BodyLimitMessage(ctx_.options.body_limit));
-  if (ec == http::error::header_limit) return Fail(431, "Request header fields too large");
+  if (ec == http::error::header_limit) {
+    return Fail(431, "Request header fields too large: the limit is " +
+                         std::to_string(ctx_.options.header_limit) + " bytes");
+  }
   if (IsParseError(ec)) return Fail(400, "Malformed HTTP request");
   Close();  // the peer went away (EOF mid-request, reset)
 }

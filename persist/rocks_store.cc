@@ -95,6 +95,9 @@ rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options) {
   db.create_if_missing = true;
   db.create_missing_column_families = true;
   db.paranoid_checks = true;
+  // A torn last record (a crash mid-write, never an acknowledged one) is dropped; any other damage
+  // to the write-ahead log fails the open instead of silently starting from less data.
+  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db.IncreaseParallelism(2);  // sized for 2 cores: one flush and one compaction at a time
   db.max_background_jobs = 2;
   db.bytes_per_sync = 1 * kMiB;      // smooth SST writeback instead of one large fsync
@@ -164,6 +167,8 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = CfDescriptors(base);
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   rocksdb::DB* raw_db = nullptr;
+  rocksdb::Env* env = options.env != nullptr ? options.env : rocksdb::Env::Default();
+  const bool is_new = env->FileExists(options.path + "/CURRENT").IsNotFound();
   const rocksdb::Status s =
       rocksdb::DB::Open(MakeDbOptions(options), options.path, descriptors, &raw_handles, &raw_db);
   if (!s.ok()) return OpenError(options.path, s);
@@ -171,6 +176,7 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& op
   std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles;
   for (rocksdb::ColumnFamilyHandle* h : raw_handles) handles.emplace_back(h);
   std::unique_ptr<RocksStore> store(new RocksStore(options, std::move(db), std::move(handles)));
+  store->is_new_ = is_new;
   if (Status st = store->CheckFormatVersion(); !st.ok()) return st;
   return store;
 }
@@ -180,11 +186,17 @@ Status RocksStore::CheckFormatVersion() {
   rocksdb::Status s =
       db_->Get(rocksdb::ReadOptions(), handle(Cf::kMeta), FormatVersionKey(), &value);
   if (s.IsNotFound()) {
+    if (!is_new_) {
+      return {Code::kDataLoss, "data directory " + options_.path +
+                                   " is damaged: it has a database but no contactd format "
+                                   "version (its write-ahead log may be corrupt)"};
+    }
     std::string v;
     coding::PutBig32(&v, kFormatVersion);
     rocksdb::WriteOptions wo;
     wo.sync = true;
     s = db_->Put(wo, handle(Cf::kMeta), FormatVersionKey(), v);
+    if (s.ok()) s = db_->Flush(rocksdb::FlushOptions(), handle(Cf::kMeta));
     return s.ok() ? Status() : WriteError(options_.path, s);
   }
   if (!s.ok()) return OpenError(options_.path, s);
@@ -346,6 +358,11 @@ Status RocksStore::Flush() {
     needs_resume_.store(false, std::memory_order_release);
   }
   if (rocksdb::Status s = db_->FlushWAL(/*sync=*/true); !s.ok()) {
+    return WriteError(options_.path, s);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (const auto& h : handles_) all.push_back(h.get());
+  if (rocksdb::Status s = db_->Flush(rocksdb::FlushOptions(), all); !s.ok()) {
     return WriteError(options_.path, s);
   }
   return {};

@@ -64,9 +64,13 @@ class RocksStore final : public contactd::Storage {
   // naming the column family, when a stored key or value cannot be decoded.
   Status Load(LoadSink* sink) override;
 
-  // Syncs the WAL, making every commit so far durable (needed at shutdown in kBuffered mode).
-  // After a failed write it first resumes the database, and fails if that does not work.
+  // Syncs the WAL, making every commit so far durable (needed at shutdown in kBuffered mode), and
+  // flushes the memtables so a restart after a clean stop replays no WAL. After a failed write it
+  // first resumes the database, and fails if that does not work.
   Status Flush() override;
+
+  // True when this Open() created the database (the data directory had none).
+  bool IsNew() const override { return is_new_; }
 
  private:
   RocksStore(RocksStoreOptions options, std::unique_ptr<rocksdb::DB> db,
@@ -74,9 +78,12 @@ class RocksStore final : public contactd::Storage {
 
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const;
   Status AddOp(const Mutation::Op& op, rocksdb::WriteBatch* batch) const;
+  // Checks the stored format version; on a new database writes it and flushes it to a table
+  // file, so it never depends on the write-ahead log alone.
   Status CheckFormatVersion();
 
   const RocksStoreOptions options_;
+  bool is_new_ = false;
   const std::unique_ptr<rocksdb::DB> db_;
   // Destroyed before db_ (declared after it), as RocksDB requires.
   std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles_;

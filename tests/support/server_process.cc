@@ -6,8 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <regex>
+
+extern char** environ;
 
 namespace contactd::testing {
 namespace {
@@ -19,17 +22,31 @@ struct Child {
   int out_fd = -1;  // stdout and stderr, merged
 };
 
-Child Spawn(const std::vector<std::string>& args) {
+// The child's environment: ours without CONTACTD_* variables, plus `env`.
+std::vector<std::string> ChildEnvironment(const EnvVars& env) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "CONTACTD_", 9) != 0) out.emplace_back(*e);
+  }
+  for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+  return out;
+}
+
+Child Spawn(const std::vector<std::string>& args, const EnvVars& env) {
+  const std::vector<std::string> environment = ChildEnvironment(env);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const std::string& e : environment) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return {};
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
     dup2(fds[1], STDERR_FILENO);
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);
@@ -57,7 +74,10 @@ std::optional<int> WaitFor(pid_t pid, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-std::string ServerProcess::BinaryPath() { return CONTACTD_BINARY; }
+std::string ServerProcess::BinaryPath() {
+  const char* other = std::getenv("CONTACTD_TEST_BINARY");
+  return other != nullptr && *other != '\0' ? other : CONTACTD_BINARY;
+}
 
 ServerProcess::ServerProcess(std::string data_dir, std::vector<std::string> extra_args)
     : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {}
@@ -82,7 +102,7 @@ bool ServerProcess::Start(std::chrono::milliseconds timeout) {
     std::lock_guard lock(mu_);
     seen = output_.size();
   }
-  Child child = Spawn(args);
+  Child child = Spawn(args, env_);
   if (child.pid <= 0) return false;
   pid_ = child.pid;
   drains_.emplace_back([this, fd = child.out_fd] {
@@ -138,6 +158,15 @@ std::optional<int> ServerProcess::Stop(std::chrono::milliseconds timeout) {
   return ExitCode(*status);
 }
 
+std::optional<int> ServerProcess::Wait(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  auto status = WaitFor(pid_, timeout);
+  if (!status) return std::nullopt;
+  pid_ = -1;
+  Reap();
+  return ExitCode(*status);
+}
+
 void ServerProcess::Reap() {
   if (pid_ > 0) return;  // drains end when the process closes its output
   for (std::thread& t : drains_) t.join();
@@ -145,10 +174,10 @@ void ServerProcess::Reap() {
 }
 
 int ServerProcess::RunToExit(const std::vector<std::string>& args, std::string* output,
-                             std::chrono::milliseconds timeout) {
+                             std::chrono::milliseconds timeout, const EnvVars& env) {
   std::vector<std::string> full = {BinaryPath()};
   full.insert(full.end(), args.begin(), args.end());
-  Child child = Spawn(full);
+  Child child = Spawn(full, env);
   if (child.pid <= 0) return -1;
   const auto deadline = Clock::now() + timeout;
   char buf[4096];

@@ -6,6 +6,7 @@
 // operator key; then serve. SIGINT/SIGTERM: stop accepting, finish in-flight requests, flush,
 // exit 0.
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -89,7 +90,9 @@ int Serve(const Options& o) {
   Log("listening on http://%s:%u (%s durability)", o.host.c_str(), unsigned{server.port()},
       o.sync ? "sync" : "buffered");
 
-  serving.join();  // returns after SIGINT/SIGTERM and a drained shutdown
+  serving.join();                // returns after SIGINT/SIGTERM and a drained shutdown
+  std::signal(SIGINT, SIG_IGN);  // a second signal must not interrupt the final flush
+  std::signal(SIGTERM, SIG_IGN);
   if (Status s = (*store)->Flush(); !s.ok()) {
     Log("flush at shutdown failed: %s", s.message().c_str());
     return 1;

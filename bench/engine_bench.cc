@@ -1,0 +1,237 @@
+// Engine benchmarks (Google Benchmark), reporting items/s:
+//   BM_UpsertNew      bulk upsert of 1000 new contacts per call, engine only (storage discards)
+//   BM_UpsertChanged  bulk upsert of 1000 existing contacts, each changed, engine only
+//   BM_GetById        get by external_id from a chatbot of 1M contacts, engine only; also reports
+//                     heap bytes per contact (records + indexes)
+//   BM_UpsertRocks    bulk upsert through RocksDB, sync or buffered, 1-8 writer threads (group
+//                     commit shares one fsync among concurrent writers)
+// Threads of one benchmark write to one shared chatbot, the hard case for the write path.
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include <memory>
+#include <mutex>
+#include <random>
+
+#include "bench/datagen.h"
+#include "engine/engine.h"
+#include "engine/memory_storage.h"
+#include "persist/rocks_store.h"
+#include "tests/support/temp_dir.h"
+
+namespace contactd::bench {
+namespace {
+
+constexpr size_t kBatch = 1000;
+
+// An engine with one chatbot that has the generated attributes.
+struct Fixture {
+  explicit Fixture(Storage* storage) : engine(storage, EngineOptions{}) {
+    Check(engine.Recover().status());
+    auto boot = engine.Bootstrap(std::string("oc_live_benchmark_operator_key_0000"));
+    Check(boot.status());
+    admin = *engine.Authenticate("oc_live_benchmark_operator_key_0000");
+    ChatbotInput bot;
+    bot.id = "bench";
+    bot.name = "bench";
+    Check(engine.CreateChatbot(admin, bot).status());
+    for (const AttributeInput& a : GeneratedAttributes()) {
+      Check(engine.DefineAttribute(admin, "bench", a).status());
+    }
+  }
+  static void Check(const Status& s) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "benchmark setup failed: %s\n", s.ToString().c_str());
+      std::abort();
+    }
+  }
+  void Upsert(std::vector<ContactInput> batch) {
+    auto r = engine.UpsertContacts(admin, "bench", std::move(batch));
+    if (!r.ok()) Check(r.status());
+  }
+  // Upserts a copy of `batch`, copying outside the timed region (the HTTP path hands the engine
+  // a freshly decoded batch it owns).
+  void TimedUpsert(benchmark::State& state, const std::vector<ContactInput>& batch) {
+    state.PauseTiming();
+    std::vector<ContactInput> copy = batch;
+    state.ResumeTiming();
+    Upsert(std::move(copy));
+  }
+
+  Engine engine;
+  Principal admin;
+};
+
+std::vector<ContactInput> MakeBatch(uint64_t seed, uint64_t first, const char* name_suffix = "") {
+  std::vector<ContactInput> batch;
+  batch.reserve(kBatch);
+  for (const GeneratedContact& c : ContactGenerator(seed).Batch(first, kBatch)) {
+    ContactInput in = ToInput(c);
+    if (*name_suffix) in.name.value += name_suffix;
+    batch.push_back(std::move(in));
+  }
+  return batch;
+}
+
+// Shared state of a multi-threaded benchmark, built by thread 0 before the timed loop.
+std::unique_ptr<MemoryStorage> g_storage;
+std::unique_ptr<Fixture> g_fixture;
+
+void SetUpShared(const benchmark::State& state) {
+  if (state.thread_index() != 0) return;
+  g_storage = std::make_unique<MemoryStorage>();
+  g_storage->set_keep_data(false);  // engine only: commits are accepted and discarded
+  g_fixture = std::make_unique<Fixture>(g_storage.get());
+}
+
+void TearDownShared(const benchmark::State& state) {
+  if (state.thread_index() != 0) return;
+  g_fixture.reset();
+  g_storage.reset();
+}
+
+void BM_UpsertNew(benchmark::State& state) {
+  const int batches = 200;
+  std::vector<std::vector<ContactInput>> work;
+  for (int i = 0; i < batches; ++i) {
+    work.push_back(MakeBatch(static_cast<uint64_t>(state.thread_index()) + 1,
+                             static_cast<uint64_t>(i) * kBatch));
+  }
+  SetUpShared(state);
+  size_t i = 0;
+  for (auto _ : state) g_fixture->TimedUpsert(state, work[i++ % work.size()]);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+  TearDownShared(state);
+}
+BENCHMARK(BM_UpsertNew)->Iterations(200)->Threads(1)->Threads(2)->UseRealTime();
+
+// As BM_UpsertNew, but each thread writes its own chatbot: no write contention at all.
+void BM_UpsertNewOwnChatbot(benchmark::State& state) {
+  const int batches = 200;
+  std::vector<std::vector<ContactInput>> work;
+  for (int i = 0; i < batches; ++i) {
+    work.push_back(MakeBatch(static_cast<uint64_t>(state.thread_index()) + 1,
+                             static_cast<uint64_t>(i) * kBatch));
+  }
+  SetUpShared(state);
+  if (state.thread_index() == 0) {  // the other threads wait at the loop's start
+    for (int t = 0; t < state.threads(); ++t) {
+      ChatbotInput bot;
+      bot.id = bot.name = "own" + std::to_string(t);
+      Fixture::Check(g_fixture->engine.CreateChatbot(g_fixture->admin, bot).status());
+      for (const AttributeInput& a : GeneratedAttributes()) {
+        Fixture::Check(g_fixture->engine.DefineAttribute(g_fixture->admin, *bot.id, a).status());
+      }
+    }
+  }
+  const std::string chatbot = "own" + std::to_string(state.thread_index());
+  size_t i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::vector<ContactInput> copy = work[i++ % work.size()];
+    state.ResumeTiming();
+    Fixture::Check(
+        g_fixture->engine.UpsertContacts(g_fixture->admin, chatbot, std::move(copy)).status());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+  TearDownShared(state);
+}
+BENCHMARK(BM_UpsertNewOwnChatbot)->Iterations(200)->Threads(2)->UseRealTime();
+
+void BM_UpsertChanged(benchmark::State& state) {
+  const uint64_t seed = static_cast<uint64_t>(state.thread_index()) + 1;
+  const int batches = 50;
+  std::vector<std::vector<ContactInput>> a, b;
+  for (int i = 0; i < batches; ++i) {
+    a.push_back(MakeBatch(seed, static_cast<uint64_t>(i) * kBatch, " A"));
+    b.push_back(MakeBatch(seed, static_cast<uint64_t>(i) * kBatch, " B"));
+  }
+  SetUpShared(state);
+  for (const auto& batch : a) g_fixture->Upsert(batch);  // untimed: before the loop
+  size_t i = 0;
+  for (auto _ : state) {
+    const size_t k = i++;
+    g_fixture->TimedUpsert(state, (k / batches) % 2 == 0 ? b[k % batches] : a[k % batches]);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+  TearDownShared(state);
+}
+BENCHMARK(BM_UpsertChanged)->Iterations(200)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_GetById(benchmark::State& state) {
+  const size_t contacts = 1'000'000;
+  static std::unique_ptr<Fixture> fixture;
+  static std::unique_ptr<MemoryStorage> storage;
+  static double bytes_per_contact = 0;
+  if (state.thread_index() == 0 && !fixture) {
+    storage = std::make_unique<MemoryStorage>();
+    storage->set_keep_data(false);
+    const size_t before = mallinfo2().uordblks;
+    fixture = std::make_unique<Fixture>(storage.get());
+    for (size_t first = 0; first < contacts; first += kBatch) {
+      fixture->Upsert(MakeBatch(7, first));
+    }
+    malloc_trim(0);
+    bytes_per_contact = static_cast<double>(mallinfo2().uordblks - before) / contacts;
+  }
+  std::mt19937_64 rng(42 + static_cast<uint64_t>(state.thread_index()));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4096; ++i)
+    ids.push_back(ContactGenerator(7).Make(rng() % contacts).external_id);
+  size_t i = 0;
+  for (auto _ : state) {
+    for (size_t k = 0; k < kBatch; ++k) {
+      auto r = fixture->engine.GetContact(fixture->admin, "bench", ids[i++ % ids.size()]);
+      benchmark::DoNotOptimize(r);
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+  state.counters["heap_bytes_per_contact"] = bytes_per_contact;
+}
+BENCHMARK(BM_GetById)->Threads(1)->Threads(2)->UseRealTime();
+
+// Durable upserts through RocksDB. range(0): 1 = sync, 0 = buffered.
+void BM_UpsertRocks(benchmark::State& state) {
+  static std::unique_ptr<testing::TempDir> dir;
+  static std::unique_ptr<persist::RocksStore> store;
+  static std::unique_ptr<Fixture> fixture;
+  const int batches = 40;
+  std::vector<std::vector<ContactInput>> work;
+  for (int i = 0; i < batches; ++i) {
+    work.push_back(MakeBatch(static_cast<uint64_t>(state.thread_index()) + 100,
+                             static_cast<uint64_t>(i) * kBatch));
+  }
+  if (state.thread_index() == 0) {
+    dir = std::make_unique<testing::TempDir>();
+    persist::RocksStoreOptions options;
+    options.path = dir->str() + "/data";
+    options.durability =
+        state.range(0) ? persist::RocksStoreOptions::kSync : persist::RocksStoreOptions::kBuffered;
+    auto opened = persist::RocksStore::Open(options);
+    Fixture::Check(opened.status());
+    store = std::move(*opened);
+    fixture = std::make_unique<Fixture>(store.get());
+  }
+  size_t i = 0;
+  for (auto _ : state) fixture->TimedUpsert(state, work[i++ % work.size()]);
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+  if (state.thread_index() == 0) {
+    fixture.reset();
+    store.reset();
+    dir.reset();
+  }
+}
+BENCHMARK(BM_UpsertRocks)
+    ->ArgName("sync")
+    ->Arg(1)
+    ->Arg(0)
+    ->Iterations(40)
+    ->Threads(1)
+    ->Threads(2)
+    ->Threads(8)
+    ->UseRealTime();
+
+}  // namespace
+}  // namespace contactd::bench
+
+BENCHMARK_MAIN();
