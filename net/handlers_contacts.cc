@@ -71,11 +71,13 @@ HttpResponse Api::UpsertContacts(RequestContext& ctx) {
   }
   auto result = engine_->UpsertContacts(ctx.principal, ctx.params[0], std::move(decoded->items));
   if (!result.ok()) return ErrorResponse(PrefixIssues(result.status(), decoded->array_name));
-  return Success([&](JsonWriter& w) {
-    w.BeginArray();
-    for (const Contact& c : result->contacts) WriteContact(w, *result->schema, c);
-    w.EndArray();
-  });
+  HttpResponse r;
+  r.body.reserve(64 + 320 * result->contacts.size());  // one allocation for the usual case
+  JsonWriter w(&r.body);
+  w.BeginObject().Field("message", "Success").Key("data").BeginArray();
+  for (const Contact& c : result->contacts) WriteContact(w, *result->schema, c);
+  w.EndArray().EndObject();
+  return r;
 }
 
 HttpResponse Api::ListContacts(RequestContext& ctx) {

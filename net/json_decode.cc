@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-#include <functional>
+#include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
 #include "engine/string_map.h"
@@ -79,12 +79,25 @@ Result<element> Parse(std::string_view body) {
   return doc;
 }
 
-// Calls f(key, value) for each member of `obj`, reporting duplicate keys as issues.
+// Calls f(key, value) for each member of `obj`, reporting duplicate keys as issues. Small objects
+// (the usual contact) are checked for duplicates without allocating.
+template <typename F>
 void ForEachMember(simdjson::dom::object obj, std::string_view path, std::vector<Issue>* issues,
-                   const std::function<void(std::string_view, element)>& f) {
+                   F&& f) {
+  constexpr size_t kSmall = 16;
+  std::string_view small[kSmall];
+  size_t n = 0;
   absl::flat_hash_set<std::string_view, StringHash, StringEq> seen;
   for (auto [key, value] : obj) {
-    if (!seen.insert(key).second) {
+    bool duplicate;
+    if (n < kSmall) {
+      duplicate = std::find(small, small + n, key) != small + n;
+      if (!duplicate) small[n++] = key;
+    } else {
+      if (seen.empty()) seen.insert(small, small + n);
+      duplicate = !seen.insert(key).second;
+    }
+    if (duplicate) {
       issues->push_back({Join(path, key), "Duplicate key"});
       continue;
     }

@@ -2,14 +2,42 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace contactd::net {
+
+namespace {
+
+// Length of the prefix of `s` that needs no escaping (no quote, backslash or control byte), read
+// 8 bytes at a time.
+size_t PlainPrefix(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto has_byte = [&](uint64_t w, uint64_t b) {
+    const uint64_t x = w ^ (kOnes * b);
+    return (x - kOnes) & ~x & kHigh;
+  };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    // Bytes >= 0x80 (UTF-8) are fine; a byte < 0x20 shows up in (w - 0x20..) & ~w.
+    const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;
+    if (control | has_byte(w, '"') | has_byte(w, '\\')) break;
+  }
+  return i;
+}
+
+}  // namespace
 
 void AppendJsonString(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out->push_back('"');
-  size_t run = 0;  // start of the current run of bytes that need no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
+  const size_t plain = PlainPrefix(s);
+  out->append(s.data(), plain);
+  size_t run = plain;  // start of the current run of bytes that need no escaping
+  for (size_t i = plain; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run, i - run);
