@@ -62,7 +62,20 @@ struct Fixture {
   Principal admin;
 };
 
-std::vector<ContactInput> MakeBatch(uint64_t seed, uint64_t first, const char* name_suffix = "") {
+std::vector<ContactInput> MakeBatch(uint64_t seed, uint64_t first, const char* name_suffix = "");
+
+// `batches` batches of new contacts for one thread (its own seed), generated before timing.
+std::vector<std::vector<ContactInput>> MakeWork(const benchmark::State& state, int batches,
+                                                uint64_t seed_base = 1) {
+  std::vector<std::vector<ContactInput>> work;
+  for (int i = 0; i < batches; ++i) {
+    work.push_back(MakeBatch(static_cast<uint64_t>(state.thread_index()) + seed_base,
+                             static_cast<uint64_t>(i) * kBatch));
+  }
+  return work;
+}
+
+std::vector<ContactInput> MakeBatch(uint64_t seed, uint64_t first, const char* name_suffix) {
   std::vector<ContactInput> batch;
   batch.reserve(kBatch);
   for (const GeneratedContact& c : ContactGenerator(seed).Batch(first, kBatch)) {
@@ -92,12 +105,7 @@ void TearDownShared(const benchmark::State& state) {
 }
 
 void BM_UpsertNew(benchmark::State& state) {
-  const int batches = 200;
-  std::vector<std::vector<ContactInput>> work;
-  for (int i = 0; i < batches; ++i) {
-    work.push_back(MakeBatch(static_cast<uint64_t>(state.thread_index()) + 1,
-                             static_cast<uint64_t>(i) * kBatch));
-  }
+  const std::vector<std::vector<ContactInput>> work = MakeWork(state, 200);
   SetUpShared(state);
   size_t i = 0;
   for (auto _ : state) g_fixture->TimedUpsert(state, work[i++ % work.size()]);
@@ -108,12 +116,7 @@ BENCHMARK(BM_UpsertNew)->Iterations(200)->Threads(1)->Threads(2)->UseRealTime();
 
 // As BM_UpsertNew, but each thread writes its own chatbot: no write contention at all.
 void BM_UpsertNewOwnChatbot(benchmark::State& state) {
-  const int batches = 200;
-  std::vector<std::vector<ContactInput>> work;
-  for (int i = 0; i < batches; ++i) {
-    work.push_back(MakeBatch(static_cast<uint64_t>(state.thread_index()) + 1,
-                             static_cast<uint64_t>(i) * kBatch));
-  }
+  const std::vector<std::vector<ContactInput>> work = MakeWork(state, 200);
   SetUpShared(state);
   if (state.thread_index() == 0) {  // the other threads wait at the loop's start
     for (int t = 0; t < state.threads(); ++t) {
@@ -204,12 +207,7 @@ void BM_UpsertRocks(benchmark::State& state) {
   static std::unique_ptr<testing::TempDir> dir;
   static std::unique_ptr<persist::RocksStore> store;
   static std::unique_ptr<Fixture> fixture;
-  const int batches = 40;
-  std::vector<std::vector<ContactInput>> work;
-  for (int i = 0; i < batches; ++i) {
-    work.push_back(MakeBatch(static_cast<uint64_t>(state.thread_index()) + 100,
-                             static_cast<uint64_t>(i) * kBatch));
-  }
+  const std::vector<std::vector<ContactInput>> work = MakeWork(state, 40, 100);
   if (state.thread_index() == 0) {
     dir = std::make_unique<testing::TempDir>();
     persist::RocksStoreOptions options;
