@@ -7,13 +7,15 @@
 //      contact write that validated against the old schema.
 //   2. intents: a contact write holds intents on every external_id and email it changes, from
 //      before it reads the current state until its change is visible (engine/intents.h).
-//   3. data_lock: guards `table`. Readers hold it shared; a write holds it shared while it reads
-//      the current state and exclusive only while it applies an already-persisted change, so no
-//      reader ever sees part of a request or anything not yet persisted.
+//   3. data_lock: guards `table` and `index` (the search indexes). Readers hold it shared; a
+//      write holds it shared while it reads the current state and exclusive only while it applies
+//      an already-persisted change to both, so no reader ever sees part of a request, anything
+//      not yet persisted, or a record without its index entries.
 //
 // Thread-safety: as above; `info` is immutable.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -21,6 +23,7 @@
 #include "engine/contact_table.h"
 #include "engine/intents.h"
 #include "engine/schema.h"
+#include "engine/search/search_index.h"
 #include "engine/types.h"
 
 namespace contactd {
@@ -53,6 +56,13 @@ class Chatbot {
   // REQUIRES: data_lock held (shared to read, exclusive to change).
   ContactTable& table() { return table_; }
   const ContactTable& table() const { return table_; }
+  search::SearchIndex& index() { return index_; }
+  const search::SearchIndex& index() const { return index_; }
+  // Whether the index keeps n-gram postings, so writers know (without the lock) whether to
+  // compute n-grams before taking it. A stale answer only moves that work under the lock.
+  bool index_accelerated() const { return accelerated_.load(std::memory_order_relaxed); }
+  // REQUIRES: data_lock held exclusive.
+  void NoteIndexState() { accelerated_.store(index_.accelerated(), std::memory_order_relaxed); }
 
  private:
   const ChatbotInfo info_;
@@ -63,6 +73,8 @@ class Chatbot {
   Intents intents_;
   mutable std::shared_mutex data_lock_;
   ContactTable table_;
+  search::SearchIndex index_;
+  std::atomic<bool> accelerated_{false};
 };
 
 }  // namespace contactd

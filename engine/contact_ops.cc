@@ -34,23 +34,10 @@ Result<ContactOne> Engine::GetContact(const Principal& p, std::string_view chatb
 
 Result<ContactList> Engine::ListContacts(const Principal& p, std::string_view chatbot_id,
                                          size_t page, size_t per_page) const {
-  auto resolved = ResolveChatbot(p, chatbot_id);
-  if (!resolved.ok()) return resolved.status();
-  const Chatbot& chatbot = **resolved;
-  ContactList out;
-  std::shared_lock lock(chatbot.data_lock());
-  const ContactTable& table = chatbot.table();
-  out.total = table.size();
-  const size_t offset = page > 0 && per_page > 0 && page - 1 <= SIZE_MAX / per_page
-                            ? (page - 1) * per_page
-                            : SIZE_MAX;
-  for (ContactTable::Row row : table.NewestFirst(offset, per_page)) {
-    auto contact = Decode(table, row);
-    if (!contact.ok()) return contact.status();
-    out.contacts.push_back(std::move(*contact));
-  }
-  out.schema = chatbot.schema();
-  return out;
+  search::SearchInput input;
+  input.page = page;
+  input.per_page = per_page;
+  return Search(p, chatbot_id, input);
 }
 
 Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view chatbot_id,
@@ -100,6 +87,8 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
 
   after.updated_at = Now();
   const std::string record = EncodeRecord(after);
+  search::SearchIndex::Entry entry =
+      search::SearchIndex::EntryOf(after, chatbot.index_accelerated());
   Mutation m;
   m.ops.push_back(
       Mutation::PutContact{chatbot.info().workspace, chatbot.info().no, after.id, record});
@@ -107,6 +96,7 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
   {
     std::unique_lock lock(chatbot.data_lock());
     chatbot.table().Replace(row, Record(record));
+    chatbot.index().Put(row, std::move(entry));
   }
   return ContactOne{schema, std::move(after)};
 }
@@ -135,6 +125,7 @@ Result<ContactOne> Engine::DeleteContact(const Principal& p, std::string_view ch
   if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
   {
     std::unique_lock lock(chatbot.data_lock());
+    chatbot.index().Erase(row);
     chatbot.table().Erase(row);
   }
   return ContactOne{chatbot.schema(), std::move(contact)};

@@ -1,7 +1,6 @@
 #include "engine/contact_table.h"
 
 #include <algorithm>
-#include <tuple>
 
 #include "engine/string_map.h"
 #include "engine/text.h"
@@ -96,30 +95,6 @@ void ContactTable::Erase(Row row) {
   rows_[row] = Record();
   free_rows_.push_back(row);
   --live_;
-}
-
-std::vector<ContactTable::Row> ContactTable::NewestFirst(size_t offset, size_t limit) const {
-  struct Entry {
-    int64_t created_at;
-    ContactId id;
-    Row row;
-  };
-  std::vector<Entry> all;
-  all.reserve(live_);
-  ForEach([&](Row r) {
-    const RecordView v = Get(r);
-    all.push_back({v.created_at(), v.id(), r});
-  });
-  if (offset >= all.size()) return {};
-  const size_t end = std::min(all.size(), offset + limit);
-  auto newer = [](const Entry& a, const Entry& b) {
-    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
-  };
-  std::partial_sort(all.begin(), all.begin() + static_cast<ptrdiff_t>(end), all.end(), newer);
-  std::vector<Row> out;
-  out.reserve(end - offset);
-  for (size_t i = offset; i < end; ++i) out.push_back(all[i].row);
-  return out;
 }
 
 }  // namespace contactd

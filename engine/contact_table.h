@@ -70,9 +70,6 @@ class ContactTable {
     }
   }
 
-  // Rows of the contacts newest first (created_at, then id, descending), skipping `offset`.
-  std::vector<Row> NewestFirst(size_t offset, size_t limit) const;
-
  private:
   struct Slot {
     Row row;

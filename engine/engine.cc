@@ -96,6 +96,14 @@ class Engine::Loader final : public LoadSink {
     for (auto& [chatbot, defs] : attrs_) {
       chatbot->set_schema(std::make_shared<const Schema>(std::move(defs)));
     }
+    const auto start = std::chrono::steady_clock::now();
+    for (auto& [no, chatbot] : by_no_) {
+      std::unique_lock lock(chatbot->data_lock());
+      chatbot->index().Build(chatbot->table());
+      chatbot->NoteIndexState();
+    }
+    stats->index_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     e_->next_contact_id_ = std::max<uint64_t>(e_->next_contact_id_, max_contact_id_ + 1);
     stats->workspaces = e_->workspaces_.size();
     stats->chatbots = by_no_.size();

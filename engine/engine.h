@@ -25,6 +25,7 @@
 #include "engine/contact.h"
 #include "engine/directory.h"
 #include "engine/schema.h"
+#include "engine/search/query.h"
 #include "engine/status.h"
 #include "engine/storage.h"
 #include "engine/string_map.h"
@@ -73,7 +74,8 @@ struct AttributeInput {
 struct ContactList {
   std::shared_ptr<const Schema> schema;
   std::vector<Contact> contacts;
-  uint64_t total = 0;  // all matches, not only this page
+  uint64_t total = 0;                      // all matches, not only this page
+  std::optional<std::string> next_cursor;  // searches: the position after this page, if any
 };
 
 struct ContactOne {
@@ -91,7 +93,8 @@ struct RecoveryStats {
   size_t workspaces = 0;
   size_t chatbots = 0;
   size_t contacts = 0;
-  double seconds = 0;
+  double seconds = 0;        // everything, indexes included
+  double index_seconds = 0;  // rebuilding the search indexes
 };
 
 class Engine {
@@ -141,8 +144,12 @@ class Engine {
   // when the request also had decoding problems).
   Result<std::vector<Issue>> CheckContacts(const Principal& p, std::string_view chatbot,
                                            const std::vector<ContactInput>& items) const;
+  // Page `page` (from 1) of the contacts, newest first.
   Result<ContactList> ListContacts(const Principal& p, std::string_view chatbot, size_t page,
                                    size_t per_page) const;
+  // Search, filter, sort and page (engine/search/query.h). Issue fields are those of the input.
+  Result<ContactList> Search(const Principal& p, std::string_view chatbot,
+                             const search::SearchInput& input) const;
   Result<ContactOne> GetContact(const Principal& p, std::string_view chatbot,
                                 std::string_view external_id) const;
   Result<ContactOne> UpdateContact(const Principal& p, std::string_view chatbot,

@@ -362,6 +362,24 @@ int64_t RecordView::updated_at() const {
   return v;
 }
 
+std::optional<AttrValue> RecordView::attr(AttrNo attr) const {
+  const std::optional<std::string_view> payload = Field(kAttrs);
+  if (!payload) return std::nullopt;
+  coding::Reader r(*payload);
+  uint64_t n;
+  if (!r.Varint(&n)) return std::nullopt;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t no;
+    if (!r.Varint(&no) || no > attr) return std::nullopt;
+    if (no == attr) {
+      AttrValue v;
+      return DecodeValue(&r, &v) ? std::optional<AttrValue>(std::move(v)) : std::nullopt;
+    }
+    if (!DecodeValue(&r, nullptr)) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::string_view RecordView::external_id() const { return Field(kExternalId).value_or(""); }
 std::optional<std::string_view> RecordView::name() const { return Field(kName); }
 std::optional<std::string_view> RecordView::email() const { return Field(kEmail); }

@@ -45,6 +45,8 @@ class RecordView {
   std::optional<std::string_view> email() const;
   std::optional<std::string_view> name() const;
   std::optional<std::string_view> phonenumber() const;
+  // The value of one custom attribute, decoding nothing else.
+  std::optional<AttrValue> attr(AttrNo attr) const;
 
  private:
   std::optional<std::string_view> Field(uint8_t tag) const;

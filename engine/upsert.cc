@@ -28,7 +28,8 @@ struct Engine::PreparedBatch {
   std::vector<ContactTable::Row> rows;     // the stored contact, or kNoRow for a new one
   std::vector<Contact> results;
   std::vector<Record> records;  // the new record of each changed item; empty when unchanged
-  std::vector<ContactTable::KeyHashes> hashes;  // of each new record
+  std::vector<ContactTable::KeyHashes> hashes;      // of each new record
+  std::vector<search::SearchIndex::Entry> entries;  // search index entry of each new record
   ContactId max_new_id = 0;
 };
 
@@ -136,6 +137,8 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
   b->results.resize(n);
   b->records.resize(n);
   b->hashes.resize(n);
+  b->entries.resize(n);
+  const bool with_ngrams = chatbot.index_accelerated();
   std::vector<std::optional<Contact>> stored(n);
   {
     // Read what is stored, under the data lock shared. The intents keep these contacts (and the
@@ -172,6 +175,7 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
     }
     b->records[i] = Record::Encode(c);
     b->hashes[i] = ContactTable::HashesOf(b->records[i].view());
+    b->entries[i] = search::SearchIndex::EntryOf(c, with_ngrams);
   }
   return {};
 }
@@ -181,12 +185,15 @@ void Engine::ApplyBatch(Chatbot& chatbot, PreparedBatch* b) {
   ContactTable& table = chatbot.table();
   for (size_t i = 0; i < b->records.size(); ++i) {
     if (b->records[i].empty()) continue;
-    if (b->rows[i] == ContactTable::kNoRow) {
-      table.Insert(std::move(b->records[i]), b->hashes[i]);
+    ContactTable::Row row = b->rows[i];
+    if (row == ContactTable::kNoRow) {
+      row = table.Insert(std::move(b->records[i]), b->hashes[i]);
     } else {
-      table.Replace(b->rows[i], std::move(b->records[i]), b->hashes[i]);
+      table.Replace(row, std::move(b->records[i]), b->hashes[i]);
     }
+    chatbot.index().Put(row, std::move(b->entries[i]));
   }
+  chatbot.NoteIndexState();
 }
 
 Result<ContactList> Engine::UpsertContacts(const Principal& p, std::string_view chatbot_id,

@@ -26,6 +26,7 @@ std::vector<Route> Api::Routes() {
       {"DELETE", v1 + "/apikeys/{id}", Access::kAdmin, bind(&Api::RevokeApiKey)},
       {"POST", contacts, Access::kMember, bind(&Api::UpsertContacts)},
       {"GET", contacts, Access::kMember, bind(&Api::ListContacts)},
+      {"POST", contacts + "/search", Access::kMember, bind(&Api::SearchContacts)},
       {"GET", contacts + "/{contact}", Access::kMember, bind(&Api::GetContact)},
       {"PATCH", contacts + "/{contact}", Access::kMember, bind(&Api::UpdateContact)},
       {"DELETE", contacts + "/{contact}", Access::kMember, bind(&Api::DeleteContact)},

@@ -9,7 +9,8 @@
 //   GET    /chatbots, GET /chatbots/{id}                                  member (own scope)
 //   POST   /apikeys, GET /apikeys, DELETE /apikeys/{id}                   admin
 //   POST   /chatbots/{chatbot}/contacts            bulk upsert            member
-//   GET    /chatbots/{chatbot}/contacts            list                   member
+//   GET    /chatbots/{chatbot}/contacts            list, search, filter   member
+//   POST   /chatbots/{chatbot}/contacts/search     search (JSON body)     member
 //   GET|PATCH|DELETE /chatbots/{chatbot}/contacts/{contact}               member
 //   GET|POST /chatbots/{chatbot}/custom-attributes                        member
 //   PUT    /chatbots/{chatbot}/custom-attributes/{name}                   member
@@ -35,6 +36,7 @@ class Api {
   // Contacts (handlers_contacts.cc).
   HttpResponse UpsertContacts(RequestContext& ctx);
   HttpResponse ListContacts(RequestContext& ctx);
+  HttpResponse SearchContacts(RequestContext& ctx);
   HttpResponse GetContact(RequestContext& ctx);
   HttpResponse UpdateContact(RequestContext& ctx);
   HttpResponse DeleteContact(RequestContext& ctx);

@@ -7,24 +7,10 @@
 #include "net/handler_util.h"
 #include "net/json_decode.h"
 #include "net/render.h"
+#include "net/search_request.h"
 
 namespace contactd::net {
 namespace {
-
-constexpr size_t kMinPerPage = 10;
-constexpr size_t kMaxPerPage = 1000;
-constexpr size_t kDefaultPerPage = 100;
-
-// Parses a decimal integer; values beyond 64 bits saturate (they are clamped anyway). nullopt
-// when `s` is not a number.
-std::optional<size_t> Number(std::string_view s) {
-  size_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ptr != s.data() + s.size() || s.empty()) return std::nullopt;
-  if (ec == std::errc::result_out_of_range) return SIZE_MAX;
-  if (ec != std::errc()) return std::nullopt;
-  return v;
-}
 
 HttpResponse RenderOne(const Result<ContactOne>& r) {
   if (!r.ok()) return ErrorResponse(r.status());
@@ -80,40 +66,46 @@ HttpResponse Api::UpsertContacts(RequestContext& ctx) {
   return r;
 }
 
-HttpResponse Api::ListContacts(RequestContext& ctx) {
-  size_t page = 1, per_page = kDefaultPerPage;
-  std::vector<Issue> issues;
-  for (const auto& [key, value] : ctx.query) {
-    if (key == "page") {
-      if (auto v = Number(value); v && *v > 0) {
-        page = *v;
-      } else {
-        issues.push_back({"page", "Expected a positive integer"});
-      }
-    } else if (key == "per_page") {
-      if (auto v = Number(value)) {
-        per_page = std::clamp(*v, kMinPerPage, kMaxPerPage);
-      } else {
-        issues.push_back({"per_page", "Expected a non-negative integer"});
-      }
-    } else {
-      issues.push_back({key, "Unknown query parameter"});
-    }
-  }
-  if (!issues.empty()) return ErrorResponse(InvalidArgument(kMsgInvalidRequest, issues));
-  auto result = engine_->ListContacts(ctx.principal, ctx.params[0], page, per_page);
+// {"message", "data", "total", "pages": {"page", "per_page", "total_pages"}, "next_cursor"}.
+static HttpResponse RenderList(const Result<ContactList>& result, const search::SearchInput& in) {
   if (!result.ok()) return ErrorResponse(result.status());
+  const size_t per_page = std::clamp<size_t>(in.per_page, 1, 1000);
   HttpResponse r;
+  r.body.reserve(128 + 320 * result->contacts.size());
   JsonWriter w(&r.body);
   w.BeginObject().Field("message", "Success").Key("data").BeginArray();
   for (const Contact& c : result->contacts) WriteContact(w, *result->schema, c);
   w.EndArray();
-  const uint64_t total_pages = (result->total + per_page - 1) / per_page;
   w.Key("total").Uint(result->total);
-  w.Key("pages").BeginObject();
-  w.Key("page").Uint(page).Key("per_page").Uint(per_page).Key("total_pages").Uint(total_pages);
-  w.EndObject().EndObject();
+  w.Key("pages").BeginObject().Key("page");
+  if (in.cursor) {
+    w.Null();
+  } else {
+    w.Uint(in.page.value_or(1));
+  }
+  w.Key("per_page").Uint(per_page);
+  w.Key("total_pages").Uint((result->total + per_page - 1) / per_page);
+  w.EndObject().Key("next_cursor");
+  if (result->next_cursor) {
+    w.String(*result->next_cursor);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
   return r;
+}
+
+HttpResponse Api::ListContacts(RequestContext& ctx) {
+  auto input = SearchInputFromQuery(ctx.query);
+  if (!input.ok()) return ErrorResponse(input.status());
+  return RenderList(engine_->Search(ctx.principal, ctx.params[0], *input), *input);
+}
+
+HttpResponse Api::SearchContacts(RequestContext& ctx) {
+  if (auto missing = CheckChatbot(*engine_, ctx)) return *missing;
+  auto input = DecodeSearchBody(ctx.request.body);
+  if (!input.ok()) return ErrorResponse(input.status());
+  return RenderList(engine_->Search(ctx.principal, ctx.params[0], *input), *input);
 }
 
 HttpResponse Api::GetContact(RequestContext& ctx) {

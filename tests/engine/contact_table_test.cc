@@ -32,7 +32,6 @@ TEST(ContactTableTest, EmptyTableFindsNothing) {
   EXPECT_EQ(t.size(), 0u);
   EXPECT_EQ(t.FindByExternalId("x"), kNoRow);
   EXPECT_EQ(t.FindByEmail("a@b.co"), kNoRow);
-  EXPECT_TRUE(t.NewestFirst(0, 10).empty());
 }
 
 TEST(ContactTableTest, InsertFindAndGet) {
@@ -157,51 +156,6 @@ TEST(ContactTableTest, ForEachVisitsLiveRowsInRowOrder) {
   std::vector<Row> seen;
   t.ForEach([&](Row r) { seen.push_back(r); });
   EXPECT_EQ(seen, (std::vector<Row>{a, c}));
-}
-
-std::vector<ContactId> Ids(const ContactTable& t, size_t offset, size_t limit) {
-  std::vector<ContactId> out;
-  for (Row r : t.NewestFirst(offset, limit)) out.push_back(t.Get(r).id());
-  return out;
-}
-
-TEST(ContactTableTest, NewestFirstOrdersByCreatedThenIdDescending) {
-  ContactTable t;
-  t.Insert(MakeRecord(1, "a", {}, 100));
-  t.Insert(MakeRecord(5, "b", {}, 300));
-  t.Insert(MakeRecord(3, "c", {}, 200));
-  t.Insert(MakeRecord(4, "d", {}, 200));
-  t.Insert(MakeRecord(2, "e", {}, 300));
-  t.Insert(MakeRecord(6, "f", {}, -50));
-  EXPECT_EQ(Ids(t, 0, 100), (std::vector<ContactId>{5, 2, 4, 3, 1, 6}));
-  EXPECT_EQ(Ids(t, 0, 2), (std::vector<ContactId>{5, 2}));
-  EXPECT_EQ(Ids(t, 2, 2), (std::vector<ContactId>{4, 3}));
-  EXPECT_EQ(Ids(t, 4, 2), (std::vector<ContactId>{1, 6}));
-  EXPECT_EQ(Ids(t, 5, 10), (std::vector<ContactId>{6}));
-  EXPECT_TRUE(Ids(t, 6, 10).empty());
-  EXPECT_TRUE(Ids(t, 1000, 10).empty());
-  EXPECT_TRUE(Ids(t, 0, 0).empty());
-}
-
-TEST(ContactTableTest, NewestFirstPagesCoverEveryContactOnce) {
-  ContactTable t;
-  for (ContactId id = 1; id <= 250; ++id) {
-    t.Insert(MakeRecord(id, "ext" + std::to_string(id), {}, static_cast<int64_t>(id % 7)));
-  }
-  for (ContactId id = 1; id <= 250; id += 3)
-    t.Erase(t.FindByExternalId("ext" + std::to_string(id)));
-  std::vector<ContactId> all;
-  for (size_t offset = 0; offset < 300; offset += 13) {
-    const std::vector<ContactId> page = Ids(t, offset, 13);
-    all.insert(all.end(), page.begin(), page.end());
-  }
-  EXPECT_EQ(all, Ids(t, 0, 1000));
-  ASSERT_EQ(all.size(), t.size());
-  for (size_t i = 1; i < all.size(); ++i) {
-    const int64_t prev = static_cast<int64_t>(all[i - 1] % 7),
-                  cur = static_cast<int64_t>(all[i] % 7);
-    EXPECT_TRUE(prev > cur || (prev == cur && all[i - 1] > all[i])) << i;
-  }
 }
 
 TEST(ContactTableTest, ManyInsertsAndErasesKeepIndexesConsistent) {

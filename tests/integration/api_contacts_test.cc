@@ -184,7 +184,8 @@ TEST_F(ContactsApi, ListPagesNewestFirstWithTotals) {
     HttpResult r = List("?page=" + std::to_string(page) + "&per_page=10");
     ASSERT_TRUE(IsSuccess(r));
     Json j(r.body);
-    EXPECT_EQ(j.keys(), (std::vector<std::string>{"message", "data", "total", "pages"}));
+    EXPECT_EQ(j.keys(),
+              (std::vector<std::string>{"message", "data", "total", "pages", "next_cursor"}));
     EXPECT_EQ(j["total"].i64(), 25);
     EXPECT_EQ(j["pages"].dump(),
               "{\"page\":" + std::to_string(page) + ",\"per_page\":10,\"total_pages\":3}");
@@ -197,7 +198,7 @@ TEST_F(ContactsApi, ListPagesNewestFirstWithTotals) {
   ASSERT_TRUE(IsSuccess(past));
   EXPECT_EQ(
       past.body,
-      R"({"message":"Success","data":[],"total":25,"pages":{"page":4,"per_page":10,"total_pages":3}})");
+      R"({"message":"Success","data":[],"total":25,"pages":{"page":4,"per_page":10,"total_pages":3},"next_cursor":null})");
   HttpResult far = List("?page=1000000&per_page=1000");
   EXPECT_EQ(Json(far.body)["data"].size(), 0u);
   EXPECT_EQ(Json(far.body)["total"].i64(), 25);
@@ -255,7 +256,7 @@ TEST_F(ContactsApi, ListClampsAPerPageBeyond64Bits) {
 TEST_F(ContactsApi, ListOfAnEmptyChatbot) {
   EXPECT_EQ(
       List("").body,
-      R"({"message":"Success","data":[],"total":0,"pages":{"page":1,"per_page":100,"total_pages":0}})");
+      R"({"message":"Success","data":[],"total":0,"pages":{"page":1,"per_page":100,"total_pages":0},"next_cursor":null})");
 }
 
 TEST_F(ContactsApi, ListRejectsABadPage) {

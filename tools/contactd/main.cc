@@ -83,8 +83,8 @@ int Serve(const Options& o) {
     serving.join();
     return 1;
   }
-  Log("loaded %zu contacts in %zu chatbots and %zu workspaces in %.3f s", stats->contacts,
-      stats->chatbots, stats->workspaces, stats->seconds);
+  Log("loaded %zu contacts in %zu chatbots and %zu workspaces in %.3f s (search indexes %.3f s)",
+      stats->contacts, stats->chatbots, stats->workspaces, stats->seconds, stats->index_seconds);
   PrintBootstrap(*boot, o);
   ready.store(true, std::memory_order_release);
   Log("listening on http://%s:%u (%s durability)", o.host.c_str(), unsigned{server.port()},

@@ -1,0 +1,328 @@
+#include "engine/search/evaluate.h"
+
+#include <vector>
+
+#include "engine/search/fold.h"
+#include "engine/search/order_key.h"
+
+namespace contactd::search {
+namespace {
+
+using roaring::Roaring;
+constexpr uint64_t kMaxKey = UINT64_MAX;
+
+// The rows of `rows` for which keep(row) holds. Rows are visited in order, their text prefetched a
+// few rows ahead so that checking many candidates stays bound by compute, not memory latency.
+template <typename Keep>
+Roaring Filtered(const RowValues& v, const Roaring& rows, Keep keep) {
+  std::vector<uint32_t> list(rows.cardinality());
+  rows.toUint32Array(list.data());
+  std::vector<uint32_t> kept;
+  kept.reserve(list.size());
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i + kAhead < list.size()) v.index().Prefetch(list[i + kAhead]);
+    if (keep(list[i])) kept.push_back(list[i]);
+  }
+  Roaring out;
+  out.addMany(kept.size(), kept.data());
+  return out;
+}
+
+Roaring Range(const SortColumn& c, uint64_t lo, uint64_t hi) {
+  return lo > hi ? Roaring() : c.Range(lo, hi);
+}
+
+bool TextMatches(Op op, std::string_view value, std::string_view x) {
+  switch (op) {
+    case Op::kEq:
+    case Op::kIn:
+      return value == x;
+    case Op::kGt:
+      return value > x;
+    case Op::kGe:
+      return value >= x;
+    case Op::kLt:
+      return value < x;
+    case Op::kLe:
+      return value <= x;
+    case Op::kContains:
+      return value.find(x) != std::string_view::npos;
+    case Op::kStartsWith:
+      return value.starts_with(x);
+    case Op::kEndsWith:
+      return value.ends_with(x);
+    default:
+      return false;
+  }
+}
+
+// Rows of a text or phone field (core or attribute) for a positive operator.
+Roaring PositiveText(const RowValues& v, const FieldRef& f, Op op, const std::string& x) {
+  const SearchIndex& index = v.index();
+  const SortColumn& c = index.column(f);
+  auto verify = [&](const Roaring& candidates) {
+    return Filtered(v, candidates, [&](Row r) { return TextMatches(op, v.Text(f, r), x); });
+  };
+  const bool phone = f.kind == Kind::kPhone;
+  const uint64_t k = phone ? OrderKeyDigits(x) : OrderKeyText(x);
+  switch (op) {
+    case Op::kEq:
+    case Op::kIn:
+      if (f.column == Column::kAttr) {
+        if (std::optional<Roaring> exact = index.AttrTextEquals(f.attr, x)) return *exact;
+      }
+      return verify(c.Range(k, k));
+    case Op::kGt:
+    case Op::kGe:
+    case Op::kLt:
+    case Op::kLe: {
+      // Keys decide every row except those whose 8-byte prefix equals the operand's.
+      const bool above = op == Op::kGt || op == Op::kGe;
+      Roaring rows = above ? Range(c, k, kMaxKey) : Range(c, 0, k);
+      const Roaring boundary = c.Range(k, k);
+      rows -= boundary;
+      rows |= verify(boundary);
+      return rows;
+    }
+    case Op::kStartsWith: {
+      // Text keys hold 8 bytes, phone keys 16 digits: a shorter prefix lies within the key.
+      const size_t unit_bits = phone ? 4 : 8;
+      if (x.size() * unit_bits > 64) return verify(c.Range(k, k));
+      const size_t used = unit_bits * x.size();
+      const uint64_t hi = used == 0 ? kMaxKey : used >= 64 ? k : k | (kMaxKey >> used);
+      return Range(c, k, hi);
+    }
+    case Op::kContains:
+    case Op::kEndsWith:
+      break;
+    default:
+      return {};
+  }
+  if (x.empty()) return c.with_value();
+  if (f.column == Column::kAttr) {
+    Roaring rows;
+    const bool dictionary =
+        index.ForEachAttrTextValue(f.attr, [&](std::string_view value, const Roaring& posting) {
+          if (TextMatches(op, value, x)) rows |= posting;
+        });
+    return dictionary ? rows : verify(c.with_value());
+  }
+  const NgramIndex* ngrams = index.ngrams();
+  if (ngrams == nullptr) return verify(c.with_value());
+  if (f.column == Column::kPhone) {
+    NgramIndex::Match m = ngrams->Find(x, kPhoneSpace);
+    return m.exact && op == Op::kContains ? m.rows : verify(m.rows);
+  }
+  Roaring candidates = ngrams->Find(x, kTextSpace).rows & c.with_value();
+  if (f.column == Column::kEmail && op == Op::kContains) {
+    const Roaring covered = index.FrequentDomainsContaining(x);  // all contain x in their email
+    candidates -= covered;
+    return covered | verify(candidates);
+  }
+  return verify(candidates);
+}
+
+// Whether any Stripe account of the row has a `field` (folded) matching op and x; for kExists,
+// whether any has the field at all.
+Roaring PositiveStripe(const RowValues& v, Column column, Op op, const std::string& x) {
+  const SearchIndex& index = v.index();
+  if (column == Column::kStripe) return index.with_stripe();
+  return Filtered(v, index.with_stripe(), [&](Row r) {
+    for (const StripeAccount& a : v.Stripe(r)) {
+      const std::optional<std::string>& value = column == Column::kStripeLabel
+                                                    ? std::optional<std::string>(a.label)
+                                                : column == Column::kStripeId ? a.stripe_id
+                                                                              : a.stripe_email;
+      if (!value) continue;
+      if (op == Op::kExists || TextMatches(op, Fold(*value), x)) return true;
+    }
+    return false;
+  });
+}
+
+uint64_t KeyOf(const FieldRef& f, const Operand& x) {
+  switch (f.kind) {
+    case Kind::kInteger:
+      return OrderKey(x.integer);
+    case Kind::kNumber:
+      return OrderKeyOf(x.number);
+    case Kind::kDate:
+      return OrderKeyMicros(x.date);
+    case Kind::kBoolean:
+      return OrderKey(x.boolean);
+    default:
+      return 0;
+  }
+}
+
+// -1, 0, 1: the row's exact attribute value against the operand (numbers and dates).
+int CompareExact(const RowValues& v, const FieldRef& f, Row row, const Operand& x) {
+  std::optional<AttrValue> value = v.Attr(f.attr, row);
+  if (!value) return -2;  // no value (not reached: callers pass rows that have one)
+  if (f.kind == Kind::kDate) return CompareDates(std::get<DateTime>(*value), x.date);
+  return CompareNumbers(*value, x.number);
+}
+
+// Rows of an ordered (integer, number, date, boolean) field for a positive operator.
+Roaring PositiveOrdered(const RowValues& v, const FieldRef& f, Op op, const Operand& x) {
+  const SortColumn& c = v.index().column(f);
+  const uint64_t k = KeyOf(f, x);
+  const bool exact = v.index().KeysExact(f);
+  Roaring rows;
+  switch (op) {
+    case Op::kEq:
+    case Op::kIn:
+      rows = c.Range(k, k);
+      break;
+    case Op::kGt:
+      rows = exact ? (k == kMaxKey ? Roaring() : Range(c, k + 1, kMaxKey)) : Range(c, k, kMaxKey);
+      break;
+    case Op::kGe:
+      rows = Range(c, k, kMaxKey);
+      break;
+    case Op::kLt:
+      rows = exact ? (k == 0 ? Roaring() : Range(c, 0, k - 1)) : Range(c, 0, k);
+      break;
+    case Op::kLe:
+      rows = Range(c, 0, k);
+      break;
+    default:
+      return {};
+  }
+  if (exact) return rows;
+  // Rows sharing the operand's key may hold a different value: decide them exactly.
+  const Roaring boundary = rows & c.Range(k, k);
+  rows -= boundary;
+  rows |= Filtered(v, boundary, [&](Row r) {
+    const int cmp = CompareExact(v, f, r, x);
+    switch (op) {
+      case Op::kEq:
+      case Op::kIn:
+        return cmp == 0;
+      case Op::kGt:
+        return cmp > 0;
+      case Op::kGe:
+        return cmp >= 0;
+      case Op::kLt:
+        return cmp < 0 && cmp != -2;
+      case Op::kLe:
+        return cmp <= 0 && cmp != -2;
+      default:
+        return false;
+    }
+  });
+  return rows;
+}
+
+Roaring Positive(const RowValues& v, const Condition& c, Op op) {
+  const FieldRef& f = c.field;
+  if (op == Op::kExists) {
+    if (f.kind == Kind::kPresence || f.column == Column::kStripeLabel ||
+        f.column == Column::kStripeId || f.column == Column::kStripeEmail) {
+      return PositiveStripe(v, f.column, op, "");
+    }
+    return v.index().column(f).with_value();
+  }
+  Roaring rows;
+  for (const Operand& x : c.operands) {  // IN: the union over the values; others have one
+    if (f.column == Column::kStripeLabel || f.column == Column::kStripeId ||
+        f.column == Column::kStripeEmail) {
+      rows |= PositiveStripe(v, f.column, op, x.text);
+    } else if (f.kind == Kind::kText || f.kind == Kind::kPhone) {
+      rows |= PositiveText(v, f, op, x.text);
+    } else {
+      rows |= PositiveOrdered(v, f, op, x);
+    }
+  }
+  return rows;
+}
+
+Roaring EvaluateCondition(const RowValues& v, const Condition& c) {
+  Op positive = c.op;
+  bool negate = true;
+  switch (c.op) {
+    case Op::kNe:
+      positive = Op::kEq;
+      break;
+    case Op::kNin:
+      positive = Op::kIn;
+      break;
+    case Op::kNotContains:
+      positive = Op::kContains;
+      break;
+    case Op::kNotExists:
+      positive = Op::kExists;
+      break;
+    default:
+      negate = false;
+  }
+  Roaring rows = Positive(v, c, positive);
+  return negate ? v.index().alive() - rows : rows;
+}
+
+// The part of a row's text that q searches: name, email and external_id.
+std::string_view Searchable(std::string_view text) {
+  size_t end = 0;
+  for (int i = 0; i < 3 && end != std::string_view::npos; ++i) {
+    end = text.find(kFieldSeparator, i == 0 ? 0 : end + 1);
+  }
+  return end == std::string_view::npos ? text : text.substr(0, end);
+}
+
+}  // namespace
+
+Roaring EvaluateFilter(const RowValues& v, const Filter& filter) {
+  if (!filter.is_group) return EvaluateCondition(v, filter.condition);
+  Roaring acc;
+  bool first = true;
+  for (const Filter& child : filter.children) {
+    Roaring rows = EvaluateFilter(v, child);
+    if (first) {
+      acc = std::move(rows);
+      first = false;
+    } else if (filter.is_or) {
+      acc |= rows;
+    } else {
+      acc &= rows;
+    }
+    if (!filter.is_or && acc.isEmpty()) break;
+  }
+  return acc;
+}
+
+Roaring EvaluateQ(const RowValues& v, std::string_view q_text, std::string_view q_phone) {
+  const SearchIndex& index = v.index();
+  const NgramIndex* ngrams = index.ngrams();
+  Roaring rows;
+  if (!q_text.empty()) {
+    auto has_q = [&](Row r) {
+      return Searchable(index.Text(r)).find(q_text) != std::string_view::npos;
+    };
+    if (ngrams == nullptr) {
+      rows = Filtered(v, index.alive(), has_q);
+    } else if (NgramIndex::Match m = ngrams->Find(q_text, kTextSpace); m.exact) {
+      rows = std::move(m.rows);
+    } else {
+      const Roaring covered = index.FrequentDomainsContaining(q_text);
+      m.rows -= covered;
+      rows = covered | Filtered(v, m.rows, has_q);
+    }
+  }
+  if (!q_phone.empty()) {
+    auto has_digits = [&](Row r) {
+      return index.Field(r, kPhoneDigits).find(q_phone) != std::string_view::npos;
+    };
+    const SortColumn& phones = index.column({Column::kPhone, 0, Kind::kPhone});
+    if (ngrams == nullptr) {
+      rows |= Filtered(v, phones.with_value(), has_digits);
+    } else if (NgramIndex::Match m = ngrams->Find(q_phone, kPhoneSpace); m.exact) {
+      rows |= m.rows;
+    } else {
+      rows |= Filtered(v, m.rows, has_digits);
+    }
+  }
+  return rows;
+}
+
+}  // namespace contactd::search

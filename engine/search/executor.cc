@@ -1,0 +1,44 @@
+#include "engine/search/executor.h"
+
+#include "engine/search/cursor.h"
+#include "engine/search/evaluate.h"
+#include "engine/search/pager.h"
+#include "engine/search/row_values.h"
+
+namespace contactd::search {
+
+Result<SearchPage> Execute(const SearchIndex& index, const ContactTable& table,
+                           const Query& query) {
+  std::optional<Cursor> after;
+  if (query.cursor) {
+    after = DecodeCursor(*query.cursor);
+    if (!after || after->values.size() != query.sort.size()) {
+      return InvalidArgument(kMsgInvalidRequest, {{"cursor", "Malformed cursor"}});
+    }
+    if (after->fingerprint != query.fingerprint) {
+      return InvalidArgument(
+          "Invalid search",
+          {{"cursor", "This cursor belongs to another query: its filters, q or sort differ"}});
+    }
+  }
+  const RowValues values(index, table);
+  std::optional<roaring::Roaring> matches;
+  if (query.filter) matches = EvaluateFilter(values, *query.filter);
+  if (!query.q_text.empty() || !query.q_phone.empty()) {
+    roaring::Roaring q = EvaluateQ(values, query.q_text, query.q_phone);
+    if (matches) {
+      *matches &= q;
+    } else {
+      matches = std::move(q);
+    }
+  }
+  SearchPage page;
+  page.total = matches ? matches->cardinality() : index.alive().cardinality();
+  PageResult result = Paginate(values, matches ? &*matches : nullptr, query,
+                               after ? &*after : nullptr, query.offset.value_or(0));
+  page.rows = std::move(result.rows);
+  if (result.next) page.next_cursor = EncodeCursor(*result.next);
+  return page;
+}
+
+}  // namespace contactd::search

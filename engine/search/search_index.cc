@@ -1,0 +1,315 @@
+#include "engine/search/search_index.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/record.h"
+#include "engine/search/fold.h"
+#include "engine/search/order_key.h"
+
+namespace contactd::search {
+namespace {
+
+std::optional<uint64_t> TextKey(bool present, std::string_view folded) {
+  if (!present) return std::nullopt;
+  return OrderKeyText(folded);
+}
+
+// The n-gram fields of a row's text: name, email and external_id as text, phone digits apart.
+void NgramFields(std::string_view text, std::vector<NgramIndex::Field>* out) {
+  out->clear();
+  for (int f = kNameText; f <= kPhoneDigits; ++f) {
+    out->push_back({FieldOf(text, f), f == kPhoneDigits ? kPhoneSpace : kTextSpace});
+  }
+}
+
+NgramIndex::Keys NgramKeys(std::string_view text) {
+  std::vector<NgramIndex::Field> fields;
+  NgramFields(text, &fields);
+  NgramIndex::Keys keys;
+  NgramIndex::KeysOf(fields, &keys);
+  return keys;
+}
+
+}  // namespace
+
+SearchIndex::Entry SearchIndex::EntryOf(const Contact& c, bool with_ngrams) {
+  Entry e;
+  e.id = c.id;
+  e.created_at = c.created_at;
+  e.updated_at = c.updated_at;
+  e.has_name = c.name.has_value();
+  e.has_email = c.email.has_value();
+  e.has_phone = c.phonenumber.has_value();
+  e.has_stripe = !c.stripe_accounts.empty();
+  e.text.reserve(64);
+  if (c.name) FoldTo(*c.name, &e.text);
+  e.text.push_back(kFieldSeparator);
+  if (c.email) FoldTo(*c.email, &e.text);
+  e.text.push_back(kFieldSeparator);
+  FoldTo(c.external_id, &e.text);
+  e.text.push_back(kFieldSeparator);
+  if (c.phonenumber) e.text += Digits(*c.phonenumber);
+  e.attr_keys.reserve(c.attrs.size());
+  for (const AttrEntry& a : c.attrs) {
+    if (const auto* s = std::get_if<std::string>(&a.value)) {
+      std::string folded = Fold(*s);
+      e.attr_keys.emplace_back(a.attr, OrderKeyText(folded));
+      e.attr_texts.emplace_back(a.attr, std::move(folded));
+      continue;
+    }
+    e.attr_keys.emplace_back(a.attr, OrderKeyOf(a.value));
+    const auto* i = std::get_if<int64_t>(&a.value);
+    const auto* t = std::get_if<DateTime>(&a.value);
+    if ((i && (*i > (int64_t{1} << 53) || *i < -(int64_t{1} << 53))) || (t && t->nanos % 1000)) {
+      e.inexact_attrs.push_back(a.attr);
+    }
+  }
+  if (with_ngrams) e.ngrams = NgramKeys(e.text);
+  return e;
+}
+
+SearchIndex::SearchIndex(size_t accelerate_at) : accelerate_at_(accelerate_at) {}
+
+const SortColumn& SearchIndex::column(const FieldRef& field) const {
+  switch (field.column) {
+    case Column::kId:
+      return id_;
+    case Column::kCreatedAt:
+      return created_;
+    case Column::kUpdatedAt:
+      return updated_;
+    case Column::kName:
+      return name_;
+    case Column::kEmail:
+      return email_;
+    case Column::kPhone:
+      return phone_;
+    case Column::kExternalId:
+      return external_id_;
+    case Column::kAttr: {
+      auto it = attrs_.find(field.attr);
+      return it == attrs_.end() ? empty_ : *it->second;
+    }
+    default:
+      return empty_;
+  }
+}
+
+bool SearchIndex::KeysExact(const FieldRef& field) const {
+  switch (field.kind) {
+    case Kind::kInteger:
+    case Kind::kBoolean:
+      return true;
+    case Kind::kNumber:
+    case Kind::kDate:
+      return !inexact_.contains(field.attr);
+    case Kind::kPhone:
+      return !phone_inexact_;  // digits packed whole, up to 16
+    default:
+      return false;  // text keys are 8-byte prefixes
+  }
+}
+
+std::string_view SearchIndex::AttrText(AttrNo attr, Row row) const {
+  auto it = text_attrs_.find(attr);
+  return it == text_attrs_.end() ? std::string_view() : it->second->values.Get(row);
+}
+
+std::optional<roaring::Roaring> SearchIndex::AttrTextEquals(AttrNo attr,
+                                                            std::string_view value) const {
+  auto it = text_attrs_.find(attr);
+  if (it == text_attrs_.end()) return roaring::Roaring();
+  if (!it->second->dictionary) return std::nullopt;
+  auto hit = it->second->dictionary->find(value);
+  return hit == it->second->dictionary->end() ? roaring::Roaring() : hit->second;
+}
+
+bool SearchIndex::ForEachAttrTextValue(
+    AttrNo attr, const std::function<void(std::string_view, const roaring::Roaring&)>& f) const {
+  auto it = text_attrs_.find(attr);
+  if (it == text_attrs_.end()) return true;
+  if (!it->second->dictionary) return false;
+  for (const auto& [value, rows] : *it->second->dictionary) f(value, rows);
+  return true;
+}
+
+SortColumn& SearchIndex::AttrColumn(AttrNo attr) {
+  auto& column = attrs_[attr];
+  if (!column) {
+    column = std::make_unique<SortColumn>(accelerated() ? kBucketRows : SIZE_MAX);
+  }
+  return *column;
+}
+
+std::string SearchIndex::Domain(std::string_view folded_email) {
+  const size_t at = folded_email.rfind('@');
+  return at == std::string_view::npos ? std::string() : std::string(folded_email.substr(at));
+}
+
+void SearchIndex::Index(Row row, const Entry& e) {
+  alive_.add(row);
+  if (e.has_stripe) stripe_.add(row);
+  arena_.Set(row, e.text);
+  const std::string_view text = arena_.Get(row);
+  id_.Set(row, OrderKey(static_cast<int64_t>(e.id)));
+  created_.Set(row, OrderKey(e.created_at));
+  updated_.Set(row, OrderKey(e.updated_at));
+  name_.Set(row, TextKey(e.has_name, FieldOf(text, kNameText)));
+  email_.Set(row, TextKey(e.has_email, FieldOf(text, kEmailText)));
+  const std::string_view digits = FieldOf(text, kPhoneDigits);
+  phone_.Set(row, e.has_phone ? std::optional<uint64_t>(OrderKeyDigits(digits)) : std::nullopt);
+  if (digits.size() > 16) phone_inexact_ = true;
+  external_id_.Set(row, OrderKeyText(FieldOf(text, kExternalIdText)));
+  for (const auto& [attr, key] : e.attr_keys) AttrColumn(attr).Set(row, key);
+  for (AttrNo attr : e.inexact_attrs) inexact_[attr] = true;
+  for (const auto& [attr, folded] : e.attr_texts) {
+    auto& slot = text_attrs_[attr];
+    if (!slot) slot = std::make_unique<TextAttr>();
+    slot->values.Set(row, folded);
+    if (auto& dict = slot->dictionary) {
+      (*dict)[folded].add(row);
+      if (dict->size() > kMaxDictionaryValues) dict.reset();  // too many values to be worth it
+    }
+  }
+  if (!ngrams_) return;
+  ngrams_->Add(row, e.ngrams.empty() ? NgramKeys(text) : e.ngrams);
+  if (e.has_email) {
+    const std::string domain = Domain(FieldOf(text, kEmailText));
+    roaring::Roaring& posting = domains_[domain];
+    posting.add(row);
+    if (posting.cardinality() == kFrequentDomain &&
+        std::find(frequent_domains_.begin(), frequent_domains_.end(), domain) ==
+            frequent_domains_.end()) {
+      frequent_domains_.push_back(domain);
+    }
+  }
+}
+
+void SearchIndex::Unindex(Row row) {
+  const std::string_view text = arena_.Get(row);
+  if (ngrams_) {
+    ngrams_->Remove(row, NgramKeys(text));
+    const std::string_view email = FieldOf(text, kEmailText);
+    if (!email.empty()) {
+      auto it = domains_.find(Domain(email));
+      if (it != domains_.end()) {
+        it->second.remove(row);
+        if (it->second.isEmpty()) domains_.erase(it);
+      }
+    }
+  }
+  for (SortColumn* c : {&id_, &created_, &updated_, &name_, &email_, &phone_, &external_id_}) {
+    c->Erase(row);
+  }
+  for (auto& [attr, text_attr] : text_attrs_) {
+    auto column = attrs_.find(attr);
+    const bool had = column != attrs_.end() && column->second->has(row);
+    const std::string_view value = text_attr->values.Get(row);
+    if (text_attr->dictionary && had) {
+      auto it = text_attr->dictionary->find(value);
+      if (it != text_attr->dictionary->end()) {
+        it->second.remove(row);
+        if (it->second.isEmpty()) text_attr->dictionary->erase(it);
+      }
+    }
+    text_attr->values.Erase(row);
+  }
+  for (auto& [attr, column] : attrs_) column->Erase(row);
+  arena_.Erase(row);
+  alive_.remove(row);
+  stripe_.remove(row);
+}
+
+void SearchIndex::Put(Row row, Entry entry) {
+  if (alive_.contains(row)) Unindex(row);
+  Index(row, entry);
+  if (!ngrams_ && alive_.cardinality() >= accelerate_at_) Accelerate();
+}
+
+void SearchIndex::Erase(Row row) {
+  if (alive_.contains(row)) Unindex(row);
+}
+
+void SearchIndex::Accelerate() {
+  for (SortColumn* c : {&id_, &created_, &updated_, &name_, &email_, &phone_, &external_id_}) {
+    c->SetTarget(kBucketRows);
+  }
+  for (auto& [attr, column] : attrs_) column->SetTarget(kBucketRows);
+  ngrams_ = std::make_unique<NgramIndex>();
+  ngrams_->Build(alive_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
+    NgramFields(arena_.Get(row), fields);
+  });
+  domains_.clear();
+  frequent_domains_.clear();
+  for (Row row : alive_) {
+    const std::string_view email = arena_.Field(row, kEmailText);
+    if (!email.empty()) domains_[Domain(email)].add(row);
+  }
+  for (auto& [domain, posting] : domains_) {
+    posting.runOptimize();
+    if (posting.cardinality() >= kFrequentDomain) frequent_domains_.push_back(domain);
+  }
+}
+
+void SearchIndex::Build(const ContactTable& table) {
+  // Entries are computed on two threads (decoding and folding dominate), then indexed in order.
+  std::vector<Row> rows;
+  rows.reserve(table.size());
+  table.ForEach([&](ContactTable::Row r) { rows.push_back(r); });
+  std::vector<Entry> entries(rows.size());
+  auto compute = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      auto contact = DecodeRecord(table.Get(rows[i]).bytes());
+      if (contact.ok()) entries[i] = EntryOf(*contact, false);
+    }
+  };
+  const size_t half = rows.size() / 2;
+  if (rows.size() >= 20000) {
+    std::thread other(compute, half, rows.size());
+    compute(0, half);
+    other.join();
+  } else {
+    compute(0, rows.size());
+  }
+  const size_t accelerate_at = accelerate_at_;
+  accelerate_at_ = SIZE_MAX;  // bulk-build the accelerators once, at the end
+  for (size_t i = 0; i < rows.size(); ++i) Index(rows[i], entries[i]);
+  entries.clear();
+  accelerate_at_ = accelerate_at;
+  if (alive_.cardinality() >= accelerate_at_) Accelerate();
+}
+
+roaring::Roaring SearchIndex::FrequentDomainsContaining(std::string_view q) const {
+  std::vector<const roaring::Roaring*> hits;
+  for (const std::string& domain : frequent_domains_) {
+    auto it = domains_.find(domain);
+    if (it != domains_.end() && domain.find(q) != std::string::npos) hits.push_back(&it->second);
+  }
+  if (hits.empty()) return {};
+  return roaring::Roaring::fastunion(hits.size(), hits.data());
+}
+
+size_t SearchIndex::MemoryBytes() const {
+  size_t bytes =
+      arena_.MemoryBytes() + alive_.getSizeInBytes(false) + stripe_.getSizeInBytes(false);
+  for (const SortColumn* c :
+       {&id_, &created_, &updated_, &name_, &email_, &phone_, &external_id_}) {
+    bytes += c->MemoryBytes();
+  }
+  for (const auto& [attr, column] : attrs_) bytes += column->MemoryBytes();
+  for (const auto& [attr, text_attr] : text_attrs_) {
+    bytes += text_attr->values.MemoryBytes();
+    if (text_attr->dictionary) {
+      for (const auto& [value, rows] : *text_attr->dictionary) {
+        bytes += value.size() + rows.getSizeInBytes(false);
+      }
+    }
+  }
+  if (ngrams_) bytes += ngrams_->MemoryBytes();
+  for (const auto& [domain, posting] : domains_)
+    bytes += domain.size() + posting.getSizeInBytes(false);
+  return bytes;
+}
+
+}  // namespace contactd::search

@@ -1,0 +1,141 @@
+// SearchIndex: one chatbot's secondary indexes, for search, filters, sorting and paging.
+//
+// Always kept, for every chatbot:
+//   - the folded searchable text of each row (TextArena: name, email, external_id, phone digits);
+//   - a SortColumn (order key per row) for id, created_at, updated_at, name, email, phonenumber,
+//     external_id and each custom attribute that has values;
+//   - the set of live rows and of rows with Stripe accounts.
+// Small chatbots are searched by scanning these. Once a chatbot reaches `accelerate_at` contacts,
+// the index also keeps accelerators: n-gram postings of the text (exact substring search) and of
+// phone digits, email-domain postings, and buckets in every sort column.
+//
+// Writers compute an Entry for each changed contact before taking the data lock, then Put() it
+// under the lock along with the record, so the indexes change exactly when the records do and
+// no reader sees one without the other.
+//
+// Thread-safety: not thread-safe; the owning chatbot's data lock protects it (readers shared,
+// writers exclusive). EntryOf() is a pure function.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <roaring/roaring.hh>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/contact.h"
+#include "engine/contact_table.h"
+#include "engine/search/ngram_index.h"
+#include "engine/search/query.h"
+#include "engine/search/sort_column.h"
+#include "engine/search/text_arena.h"
+#include "engine/string_map.h"
+
+namespace contactd::search {
+
+inline constexpr size_t kAccelerateAt = 5000;          // contacts
+inline constexpr size_t kBucketRows = 4096;            // target rows per sort-column bucket
+inline constexpr size_t kFrequentDomain = 256;         // contacts in a domain worth a shortcut
+inline constexpr size_t kMaxDictionaryValues = 10000;  // distinct values of a text attribute
+
+// Fields of a row's text, in order.
+enum TextField : int { kNameText = 0, kEmailText = 1, kExternalIdText = 2, kPhoneDigits = 3 };
+// N-gram spaces: folded name/email/external_id, and phone digits.
+inline constexpr uint8_t kTextSpace = 0;
+inline constexpr uint8_t kPhoneSpace = 1;
+
+class SearchIndex {
+ public:
+  // Everything the index needs from one contact, computed before the data lock is taken.
+  struct Entry {
+    ContactId id = 0;
+    int64_t created_at = 0;
+    int64_t updated_at = 0;
+    std::string text;  // folded name, email, external_id and phone digits, 0x1F between
+    bool has_name = false, has_email = false, has_phone = false;
+    bool has_stripe = false;
+    std::vector<std::pair<AttrNo, uint64_t>> attr_keys;      // ascending attr
+    std::vector<std::pair<AttrNo, std::string>> attr_texts;  // folded values of text attributes
+    std::vector<AttrNo> inexact_attrs;  // values whose order key does not pin them down
+    NgramIndex::Keys ngrams;  // filled when the chatbot is accelerated (else computed in Put)
+  };
+  static Entry EntryOf(const Contact& c, bool with_ngrams);
+
+  explicit SearchIndex(size_t accelerate_at = kAccelerateAt);
+  SearchIndex(const SearchIndex&) = delete;
+  SearchIndex& operator=(const SearchIndex&) = delete;
+
+  // Inserts or replaces the row's entry.
+  void Put(Row row, Entry entry);
+  void Erase(Row row);
+  // Rebuilds everything from the table's records (start-up). REQUIRES: the index is empty.
+  void Build(const ContactTable& table);
+
+  bool accelerated() const { return ngrams_ != nullptr; }
+  size_t size() const { return alive_.cardinality(); }
+
+  const roaring::Roaring& alive() const { return alive_; }
+  const roaring::Roaring& with_stripe() const { return stripe_; }
+  std::string_view Text(Row row) const { return arena_.Get(row); }
+  std::string_view Field(Row row, TextField f) const { return arena_.Field(row, f); }
+  void Prefetch(Row row) const { arena_.Prefetch(row); }
+
+  // The column of a sortable field; an empty column for an attribute nobody has a value for.
+  const SortColumn& column(const FieldRef& field) const;
+  // False when some value of the column shares its order key with a different value (integers
+  // beyond 2^53, sub-microsecond dates): equal keys must then be checked against the values.
+  bool KeysExact(const FieldRef& field) const;
+
+  // The folded value of a text attribute for a row ("" when none).
+  std::string_view AttrText(AttrNo attr, Row row) const;
+  // Rows whose text attribute equals the folded `value`, when the attribute keeps a value
+  // dictionary (at most kMaxDictionaryValues distinct values); nullopt otherwise.
+  std::optional<roaring::Roaring> AttrTextEquals(AttrNo attr, std::string_view value) const;
+  // Calls f(value, rows) for each distinct value of a text attribute's dictionary; false when the
+  // attribute keeps none.
+  bool ForEachAttrTextValue(
+      AttrNo attr, const std::function<void(std::string_view, const roaring::Roaring&)>& f) const;
+
+  // Accelerators; null unless accelerated().
+  const NgramIndex* ngrams() const { return ngrams_.get(); }
+  // Rows whose email is in a frequent domain (one with at least kFrequentDomain contacts) whose
+  // folded "@domain" contains `q`. Every such row matches q; rows in rarer domains are not
+  // included and must be found another way.
+  roaring::Roaring FrequentDomainsContaining(std::string_view q) const;
+
+  // Heap bytes held, for memory reports.
+  size_t MemoryBytes() const;
+
+ private:
+  // A text attribute's folded values, and a dictionary value -> rows while it stays small.
+  struct TextAttr {
+    TextArena values;
+    std::unique_ptr<StringMap<roaring::Roaring>> dictionary =
+        std::make_unique<StringMap<roaring::Roaring>>();
+  };
+  SortColumn& AttrColumn(AttrNo attr);
+  void Index(Row row, const Entry& e);
+  void Unindex(Row row);
+  void Accelerate();
+  static std::string Domain(std::string_view folded_email);
+
+  size_t accelerate_at_;
+  roaring::Roaring alive_;
+  roaring::Roaring stripe_;
+  TextArena arena_;
+  SortColumn id_, created_, updated_, name_, email_, phone_, external_id_;
+  absl::flat_hash_map<AttrNo, std::unique_ptr<SortColumn>> attrs_;
+  absl::flat_hash_map<AttrNo, std::unique_ptr<TextAttr>> text_attrs_;
+  absl::flat_hash_map<AttrNo, bool> inexact_;  // attributes with values KeysExact() warns of
+  bool phone_inexact_ = false;                 // a phone number with more than 16 digits
+  SortColumn empty_;
+  std::unique_ptr<NgramIndex> ngrams_;
+  StringMap<roaring::Roaring> domains_;  // accelerated only
+  std::vector<std::string> frequent_domains_;
+};
+
+}  // namespace contactd::search
