@@ -15,7 +15,6 @@
 // Thread-safety: as above; `info` is immutable.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -58,11 +57,6 @@ class Chatbot {
   const ContactTable& table() const { return table_; }
   search::SearchIndex& index() { return index_; }
   const search::SearchIndex& index() const { return index_; }
-  // Whether the index keeps n-gram postings, so writers know (without the lock) whether to
-  // compute n-grams before taking it. A stale answer only moves that work under the lock.
-  bool index_accelerated() const { return accelerated_.load(std::memory_order_relaxed); }
-  // REQUIRES: data_lock held exclusive.
-  void NoteIndexState() { accelerated_.store(index_.accelerated(), std::memory_order_relaxed); }
 
  private:
   const ChatbotInfo info_;
@@ -74,7 +68,6 @@ class Chatbot {
   mutable std::shared_mutex data_lock_;
   ContactTable table_;
   search::SearchIndex index_;
-  std::atomic<bool> accelerated_{false};
 };
 
 }  // namespace contactd

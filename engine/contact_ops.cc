@@ -87,8 +87,7 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
 
   after.updated_at = Now();
   const std::string record = EncodeRecord(after);
-  search::SearchIndex::Entry entry =
-      search::SearchIndex::EntryOf(after, chatbot.index_accelerated());
+  search::SearchIndex::Entry entry = search::SearchIndex::EntryOf(after);
   Mutation m;
   m.ops.push_back(
       Mutation::PutContact{chatbot.info().workspace, chatbot.info().no, after.id, record});

@@ -100,7 +100,6 @@ class Engine::Loader final : public LoadSink {
     for (auto& [no, chatbot] : by_no_) {
       std::unique_lock lock(chatbot->data_lock());
       chatbot->index().Build(chatbot->table());
-      chatbot->NoteIndexState();
     }
     stats->index_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

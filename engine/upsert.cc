@@ -138,7 +138,6 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
   b->records.resize(n);
   b->hashes.resize(n);
   b->entries.resize(n);
-  const bool with_ngrams = chatbot.index_accelerated();
   std::vector<std::optional<Contact>> stored(n);
   {
     // Read what is stored, under the data lock shared. The intents keep these contacts (and the
@@ -175,7 +174,7 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
     }
     b->records[i] = Record::Encode(c);
     b->hashes[i] = ContactTable::HashesOf(b->records[i].view());
-    b->entries[i] = search::SearchIndex::EntryOf(c, with_ngrams);
+    b->entries[i] = search::SearchIndex::EntryOf(c);
   }
   return {};
 }
@@ -193,7 +192,6 @@ void Engine::ApplyBatch(Chatbot& chatbot, PreparedBatch* b) {
     }
     chatbot.index().Put(row, std::move(b->entries[i]));
   }
-  chatbot.NoteIndexState();
 }
 
 Result<ContactList> Engine::UpsertContacts(const Principal& p, std::string_view chatbot_id,
@@ -240,7 +238,7 @@ Result<ContactList> Engine::UpsertContacts(const Principal& p, std::string_view 
     if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
     ApplyBatch(chatbot, &batch);
   }
-  return ContactList{schema, std::move(batch.results), n};
+  return ContactList{schema, std::move(batch.results), n, std::nullopt};
 }
 
 }  // namespace contactd

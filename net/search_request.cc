@@ -223,8 +223,10 @@ void DecodeSortEntry(element v, const std::string& path, std::vector<Issue>* iss
   }
   search::SortInput s;
   s.path = path;
+  bool field_given = false;
   json::ForEachMember(json::AsObject(v), path, issues, [&](std::string_view k, element m) {
     const std::string at = json::Join(path, k);
+    field_given = field_given || k == "field";
     if (k == "field" && m.is_string()) {
       s.field = std::string(m.get_string().value_unsafe());
     } else if (k == "order" && m.is_string()) {
@@ -237,7 +239,7 @@ void DecodeSortEntry(element v, const std::string& path, std::vector<Issue>* iss
       issues->push_back({at, "Unknown field"});
     }
   });
-  if (s.field.empty()) issues->push_back({json::Join(path, "field"), "Required"});
+  if (!field_given) issues->push_back({json::Join(path, "field"), "Required"});
   in->sort.push_back(std::move(s));
 }
 
@@ -246,6 +248,7 @@ void DecodeSortEntry(element v, const std::string& path, std::vector<Issue>* iss
 Result<search::SearchInput> SearchInputFromQuery(const QueryParams& params) {
   search::SearchInput in;
   in.values_are_text = true;
+  in.flat_paths = true;
   std::vector<Issue> issues;
   FilterParams filters;
   std::string_view sort, order;

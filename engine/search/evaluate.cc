@@ -19,8 +19,9 @@ Roaring Filtered(const RowValues& v, const Roaring& rows, Keep keep) {
   rows.toUint32Array(list.data());
   std::vector<uint32_t> kept;
   kept.reserve(list.size());
-  constexpr size_t kAhead = 8;
+  constexpr size_t kAhead = 8;  // rows: the text kAhead ahead, its span 2 * kAhead ahead
   for (size_t i = 0; i < list.size(); ++i) {
+    if (i + 2 * kAhead < list.size()) v.index().PrefetchSpan(list[i + 2 * kAhead]);
     if (i + kAhead < list.size()) v.index().Prefetch(list[i + kAhead]);
     if (keep(list[i])) kept.push_back(list[i]);
   }
@@ -110,11 +111,14 @@ Roaring PositiveText(const RowValues& v, const FieldRef& f, Op op, const std::st
   }
   const NgramIndex* ngrams = index.ngrams();
   if (ngrams == nullptr) return verify(c.with_value());
+  // Rows not in the postings yet are checked directly.
+  const Roaring unindexed = index.unindexed() & c.with_value();
   if (f.column == Column::kPhone) {
-    NgramIndex::Match m = ngrams->Find(x, kPhoneSpace);
-    return m.exact && op == Op::kContains ? m.rows : verify(m.rows);
+    NgramIndex::Match m = index.FindText(x, kPhoneSpace);
+    Roaring rows = m.exact && op == Op::kContains ? std::move(m.rows) : verify(m.rows);
+    return rows | verify(unindexed);
   }
-  Roaring candidates = ngrams->Find(x, kTextSpace).rows & c.with_value();
+  Roaring candidates = (index.FindText(x, kTextSpace).rows & c.with_value()) | unindexed;
   if (f.column == Column::kEmail && op == Op::kContains) {
     const Roaring covered = index.FrequentDomainsContaining(x);  // all contain x in their email
     candidates -= covered;
@@ -164,11 +168,23 @@ int CompareExact(const RowValues& v, const FieldRef& f, Row row, const Operand& 
   return CompareNumbers(*value, x.number);
 }
 
+// Whether the operand's key pins it down: an int64 beyond 2^53 shares its key with neighbouring
+// integers and doubles, a date with sub-microsecond nanos with the rest of its microsecond.
+bool OperandKeyExact(const FieldRef& f, const Operand& x) {
+  constexpr int64_t kP53 = int64_t{1} << 53;
+  if (f.kind == Kind::kNumber) {
+    const auto* i = std::get_if<int64_t>(&x.number);
+    return i == nullptr || (*i >= -kP53 && *i <= kP53);
+  }
+  if (f.kind == Kind::kDate) return x.date.nanos % 1000 == 0;
+  return true;
+}
+
 // Rows of an ordered (integer, number, date, boolean) field for a positive operator.
 Roaring PositiveOrdered(const RowValues& v, const FieldRef& f, Op op, const Operand& x) {
   const SortColumn& c = v.index().column(f);
   const uint64_t k = KeyOf(f, x);
-  const bool exact = v.index().KeysExact(f);
+  const bool exact = v.index().KeysExact(f) && OperandKeyExact(f, x);
   Roaring rows;
   switch (op) {
     case Op::kEq:
@@ -301,10 +317,11 @@ Roaring EvaluateQ(const RowValues& v, std::string_view q_text, std::string_view 
     };
     if (ngrams == nullptr) {
       rows = Filtered(v, index.alive(), has_q);
-    } else if (NgramIndex::Match m = ngrams->Find(q_text, kTextSpace); m.exact) {
-      rows = std::move(m.rows);
+    } else if (NgramIndex::Match m = index.FindText(q_text, kTextSpace); m.exact) {
+      rows = std::move(m.rows) | Filtered(v, index.unindexed(), has_q);
     } else {
       const Roaring covered = index.FrequentDomainsContaining(q_text);
+      m.rows |= index.unindexed();
       m.rows -= covered;
       rows = covered | Filtered(v, m.rows, has_q);
     }
@@ -316,9 +333,11 @@ Roaring EvaluateQ(const RowValues& v, std::string_view q_text, std::string_view 
     const SortColumn& phones = index.column({Column::kPhone, 0, Kind::kPhone});
     if (ngrams == nullptr) {
       rows |= Filtered(v, phones.with_value(), has_digits);
-    } else if (NgramIndex::Match m = ngrams->Find(q_phone, kPhoneSpace); m.exact) {
+    } else if (NgramIndex::Match m = index.FindText(q_phone, kPhoneSpace); m.exact) {
       rows |= m.rows;
+      rows |= Filtered(v, index.unindexed() & phones.with_value(), has_digits);
     } else {
+      m.rows |= index.unindexed() & phones.with_value();
       rows |= Filtered(v, m.rows, has_digits);
     }
   }

@@ -12,13 +12,14 @@ Result<SearchPage> Execute(const SearchIndex& index, const ContactTable& table,
   std::optional<Cursor> after;
   if (query.cursor) {
     after = DecodeCursor(*query.cursor);
-    if (!after || after->values.size() != query.sort.size()) {
-      return InvalidArgument(kMsgInvalidRequest, {{"cursor", "Malformed cursor"}});
-    }
+    if (!after) return InvalidArgument(kMsgInvalidRequest, {{"cursor", "Malformed cursor"}});
     if (after->fingerprint != query.fingerprint) {
       return InvalidArgument(
-          "Invalid search",
+          kMsgInvalidRequest,
           {{"cursor", "This cursor belongs to another query: its filters, q or sort differ"}});
+    }
+    if (after->values.size() != query.sort.size()) {
+      return InvalidArgument(kMsgInvalidRequest, {{"cursor", "Malformed cursor"}});
     }
   }
   const RowValues values(index, table);

@@ -253,6 +253,32 @@ void NgramIndex::Remove(Row row, const Keys& keys) {
   }
 }
 
+void NgramIndex::RemoveAll(const NgramIndex& other) {
+  for (const auto& [key, posting] : other.postings_) {
+    auto it = postings_.find(key);
+    if (it == postings_.end()) continue;
+    it->second -= posting;
+    if (it->second.isEmpty()) DropPosting(key, &postings_, &trigrams_by_suffix_);
+  }
+}
+
+void NgramIndex::AddAll(const NgramIndex& other) {
+  postings_.reserve(postings_.size() + other.postings_.size() / 4);
+  std::vector<uint32_t> rows;
+  for (const auto& [key, posting] : other.postings_) {
+    auto [it, inserted] = postings_.try_emplace(key);
+    if (inserted && IsTrigram(key)) trigrams_by_suffix_[SuffixOf(key)].push_back(key);
+    const uint64_t n = posting.cardinality();
+    if (n > 64) {
+      it->second |= posting;
+      continue;
+    }
+    rows.resize(n);
+    posting.toUint32Array(rows.data());
+    it->second.addMany(n, rows.data());  // new rows mostly append: cheaper than an OR
+  }
+}
+
 NgramIndex::Match NgramIndex::Find(std::string_view q, uint8_t space) const {
   Match match;
   const std::vector<uint32_t> cps = CodePoints(q);

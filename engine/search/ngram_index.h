@@ -70,6 +70,13 @@ class NgramIndex {
   using FieldsOf = std::function<void(Row, std::vector<Field>*)>;
   void Build(const roaring::Roaring& rows, const FieldsOf& fields_of);
 
+  // Removes every posting of `other` (built over old texts of rows this index holds) from this
+  // index: one pass over each posting touched, where Remove() shifts an array once per row.
+  void RemoveAll(const NgramIndex& other);
+
+  // Adds every posting of `other` (built over rows this index does not hold) to this index.
+  void AddAll(const NgramIndex& other);
+
   size_t posting_count() const { return postings_.size(); }
   // Heap bytes held by postings (roaring serialized sizes plus map slots), for memory reports.
   size_t MemoryBytes() const;

@@ -76,6 +76,9 @@ struct SearchInput {
   // Values came from a query string: text that spells a number, boolean or date is accepted for
   // fields of those types.
   bool values_are_text = false;
+  // Each path names a whole query parameter ("filter[name][gt]", "sort"): issues are reported at
+  // the path itself, without the part (".field", ".operator", ".value") a JSON body would name.
+  bool flat_paths = false;
 };
 
 // The columns a query can name.

@@ -23,7 +23,7 @@ struct Checker {
 
   void Add(const std::string& path, std::string_view field, std::string message) {
     std::string at = path;
-    if (!field.empty()) {
+    if (!field.empty() && !input.flat_paths) {
       if (!at.empty()) at += '.';
       at += field;
     }

@@ -11,8 +11,8 @@
 
 namespace contactd::search {
 
-// Returns the checked Query, or kInvalidArgument with one Issue per problem. The cursor is
-// checked for form only; the executor checks that it belongs to this query.
+// Returns the checked Query, or kInvalidArgument with one Issue per problem. The cursor is passed
+// through unread: the executor decodes it and checks that it belongs to this query.
 Result<Query> CheckQuery(const Schema& schema, const SearchInput& input);
 
 // Resolves a field name ("name", "custom_attributes.plan"); nullopt when unknown.

@@ -18,19 +18,20 @@ std::string BigEndian(uint64_t v, int bytes) {
   return out;
 }
 
-// The int64 an integral double holds, when it is in range.
-std::optional<int64_t> AsInteger(double d) {
-  if (!(d >= -9.2e18 && d <= 9.2e18) || std::trunc(d) != d) return std::nullopt;
-  return static_cast<int64_t>(d);
-}
+constexpr double kTwo63 = 9223372036854775808.0;  // 2^63: int64 holds [-2^63, 2^63)
 
 }  // namespace
 
+// Equal order keys mean equal as doubles; such values are an int64 and doubles that round to the
+// same double. The tie is the value's integer part (exact for int64 and for every double that
+// can equal one) and a class byte placing doubles beyond the int64 range after (or before) it.
+// Fractional doubles only tie with themselves (below 2^52 every int64 converts exactly).
 std::string NumberTie(const AttrValue& v) {
-  if (const auto* i = std::get_if<int64_t>(&v)) return BigEndian(OrderKey(*i), 8);
+  if (const auto* i = std::get_if<int64_t>(&v)) return BigEndian(OrderKey(*i), 8) + '\1';
   const double d = std::get<double>(v);
-  if (auto i = AsInteger(d)) return BigEndian(OrderKey(*i), 8);
-  return BigEndian(OrderKey(d), 8);
+  if (d >= kTwo63) return BigEndian(~uint64_t{0}, 8) + '\2';
+  if (d < -kTwo63) return BigEndian(0, 8) + '\0';
+  return BigEndian(OrderKey(static_cast<int64_t>(std::floor(d))), 8) + '\1';
 }
 
 std::string DateTie(const DateTime& t) { return BigEndian(t.nanos % 1000, 2); }

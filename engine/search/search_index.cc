@@ -23,17 +23,9 @@ void NgramFields(std::string_view text, std::vector<NgramIndex::Field>* out) {
   }
 }
 
-NgramIndex::Keys NgramKeys(std::string_view text) {
-  std::vector<NgramIndex::Field> fields;
-  NgramFields(text, &fields);
-  NgramIndex::Keys keys;
-  NgramIndex::KeysOf(fields, &keys);
-  return keys;
-}
-
 }  // namespace
 
-SearchIndex::Entry SearchIndex::EntryOf(const Contact& c, bool with_ngrams) {
+SearchIndex::Entry SearchIndex::EntryOf(const Contact& c) {
   Entry e;
   e.id = c.id;
   e.created_at = c.created_at;
@@ -65,7 +57,6 @@ SearchIndex::Entry SearchIndex::EntryOf(const Contact& c, bool with_ngrams) {
       e.inexact_attrs.push_back(a.attr);
     }
   }
-  if (with_ngrams) e.ngrams = NgramKeys(e.text);
   return e;
 }
 
@@ -147,14 +138,13 @@ std::string SearchIndex::Domain(std::string_view folded_email) {
   return at == std::string_view::npos ? std::string() : std::string(folded_email.substr(at));
 }
 
-void SearchIndex::Index(Row row, const Entry& e) {
+void SearchIndex::IndexColumns(Row row, const Entry& e) {
   alive_.add(row);
   if (e.has_stripe) stripe_.add(row);
-  arena_.Set(row, e.text);
-  const std::string_view text = arena_.Get(row);
   id_.Set(row, OrderKey(static_cast<int64_t>(e.id)));
   created_.Set(row, OrderKey(e.created_at));
   updated_.Set(row, OrderKey(e.updated_at));
+  const std::string_view text = e.text;
   name_.Set(row, TextKey(e.has_name, FieldOf(text, kNameText)));
   email_.Set(row, TextKey(e.has_email, FieldOf(text, kEmailText)));
   const std::string_view digits = FieldOf(text, kPhoneDigits);
@@ -172,36 +162,9 @@ void SearchIndex::Index(Row row, const Entry& e) {
       if (dict->size() > kMaxDictionaryValues) dict.reset();  // too many values to be worth it
     }
   }
-  if (!ngrams_) return;
-  ngrams_->Add(row, e.ngrams.empty() ? NgramKeys(text) : e.ngrams);
-  if (e.has_email) {
-    const std::string domain = Domain(FieldOf(text, kEmailText));
-    roaring::Roaring& posting = domains_[domain];
-    posting.add(row);
-    if (posting.cardinality() == kFrequentDomain &&
-        std::find(frequent_domains_.begin(), frequent_domains_.end(), domain) ==
-            frequent_domains_.end()) {
-      frequent_domains_.push_back(domain);
-    }
-  }
 }
 
-void SearchIndex::Unindex(Row row) {
-  const std::string_view text = arena_.Get(row);
-  if (ngrams_) {
-    ngrams_->Remove(row, NgramKeys(text));
-    const std::string_view email = FieldOf(text, kEmailText);
-    if (!email.empty()) {
-      auto it = domains_.find(Domain(email));
-      if (it != domains_.end()) {
-        it->second.remove(row);
-        if (it->second.isEmpty()) domains_.erase(it);
-      }
-    }
-  }
-  for (SortColumn* c : {&id_, &created_, &updated_, &name_, &email_, &phone_, &external_id_}) {
-    c->Erase(row);
-  }
+void SearchIndex::UnindexColumns(Row row) {
   for (auto& [attr, text_attr] : text_attrs_) {
     auto column = attrs_.find(attr);
     const bool had = column != attrs_.end() && column->second->has(row);
@@ -216,19 +179,91 @@ void SearchIndex::Unindex(Row row) {
     text_attr->values.Erase(row);
   }
   for (auto& [attr, column] : attrs_) column->Erase(row);
-  arena_.Erase(row);
+  for (SortColumn* c : {&id_, &created_, &updated_, &name_, &email_, &phone_, &external_id_}) {
+    c->Erase(row);
+  }
   alive_.remove(row);
   stripe_.remove(row);
 }
 
+void SearchIndex::IndexText(Row row, const Entry& e) {
+  arena_.Set(row, e.text);
+  if (!ngrams_) return;
+  unindexed_.add(row);
+  stale_.add(row);
+  if (e.has_email) {
+    const std::string domain = Domain(FieldOf(e.text, kEmailText));
+    roaring::Roaring& posting = domains_[domain];
+    posting.add(row);
+    if (posting.cardinality() == kFrequentDomain &&
+        std::find(frequent_domains_.begin(), frequent_domains_.end(), domain) ==
+            frequent_domains_.end()) {
+      frequent_domains_.push_back(domain);
+    }
+  }
+}
+
+void SearchIndex::UnindexText(Row row) {
+  const std::string_view text = arena_.Get(row);
+  if (ngrams_) {
+    unindexed_.remove(row);
+    if (stale_.addChecked(row)) {  // indexed with this text: queue its n-grams for removal
+      stale_text_.emplace(row, text);
+    }
+    const std::string_view email = FieldOf(text, kEmailText);
+    if (!email.empty()) {
+      auto it = domains_.find(Domain(email));
+      if (it != domains_.end()) {
+        it->second.remove(row);
+        if (it->second.isEmpty()) domains_.erase(it);
+      }
+    }
+  }
+  arena_.Erase(row);
+}
+
 void SearchIndex::Put(Row row, Entry entry) {
-  if (alive_.contains(row)) Unindex(row);
-  Index(row, entry);
+  const bool existed = alive_.contains(row);
+  const bool same_text = existed && arena_.Get(row) == entry.text;
+  if (existed) {
+    UnindexColumns(row);
+    if (!same_text) UnindexText(row);
+  }
+  IndexColumns(row, entry);
+  if (!same_text) IndexText(row, entry);
   if (!ngrams_ && alive_.cardinality() >= accelerate_at_) Accelerate();
+  if (ngrams_ && stale_.cardinality() >= kMaxUnindexed) IndexStale();
 }
 
 void SearchIndex::Erase(Row row) {
-  if (alive_.contains(row)) Unindex(row);
+  if (!alive_.contains(row)) return;
+  UnindexText(row);
+  UnindexColumns(row);
+  if (ngrams_ && stale_.cardinality() >= kMaxUnindexed) IndexStale();
+}
+
+void SearchIndex::IndexStale() {
+  roaring::Roaring old_rows;
+  for (const auto& [row, text] : stale_text_) old_rows.add(row);
+  NgramIndex old_batch;
+  old_batch.Build(old_rows, [this](Row row, std::vector<NgramIndex::Field>* fields) {
+    NgramFields(stale_text_.at(row), fields);
+  });
+  ngrams_->RemoveAll(old_batch);
+  stale_text_ = {};
+  NgramIndex batch;
+  batch.Build(unindexed_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
+    NgramFields(arena_.Get(row), fields);
+  });
+  ngrams_->AddAll(batch);
+  unindexed_ = roaring::Roaring();
+  stale_ = roaring::Roaring();
+}
+
+NgramIndex::Match SearchIndex::FindText(std::string_view q, uint8_t space) const {
+  NgramIndex::Match m = ngrams_->Find(q, space);
+  m.rows -= stale_;
+  return m;
 }
 
 void SearchIndex::Accelerate() {
@@ -240,6 +275,9 @@ void SearchIndex::Accelerate() {
   ngrams_->Build(alive_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
     NgramFields(arena_.Get(row), fields);
   });
+  unindexed_ = roaring::Roaring();
+  stale_ = roaring::Roaring();
+  stale_text_.clear();
   domains_.clear();
   frequent_domains_.clear();
   for (Row row : alive_) {
@@ -261,7 +299,7 @@ void SearchIndex::Build(const ContactTable& table) {
   auto compute = [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       auto contact = DecodeRecord(table.Get(rows[i]).bytes());
-      if (contact.ok()) entries[i] = EntryOf(*contact, false);
+      if (contact.ok()) entries[i] = EntryOf(*contact);
     }
   };
   const size_t half = rows.size() / 2;
@@ -274,7 +312,10 @@ void SearchIndex::Build(const ContactTable& table) {
   }
   const size_t accelerate_at = accelerate_at_;
   accelerate_at_ = SIZE_MAX;  // bulk-build the accelerators once, at the end
-  for (size_t i = 0; i < rows.size(); ++i) Index(rows[i], entries[i]);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    IndexColumns(rows[i], entries[i]);
+    IndexText(rows[i], entries[i]);
+  }
   entries.clear();
   accelerate_at_ = accelerate_at;
   if (alive_.cardinality() >= accelerate_at_) Accelerate();

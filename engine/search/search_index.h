@@ -9,6 +9,13 @@
 // the index also keeps accelerators: n-gram postings of the text (exact substring search) and of
 // phone digits, email-domain postings, and buckets in every sort column.
 //
+// N-gram postings are not updated per write: touching ~80 postings per contact would dominate the
+// write path. A row whose text is new, changed or erased becomes stale instead: searches take
+// postings minus the stale rows and check the live stale rows (unindexed()) directly. The old
+// text is kept aside; when kMaxUnindexed rows are stale, the old texts are bulk-built into a
+// batch index subtracted from the postings (one pass per posting instead of one array shift per
+// row and n-gram), and the unindexed rows are bulk-built into one added to them.
+//
 // Writers compute an Entry for each changed contact before taking the data lock, then Put() it
 // under the lock along with the record, so the indexes change exactly when the records do and
 // no reader sees one without the other.
@@ -41,6 +48,7 @@ inline constexpr size_t kAccelerateAt = 5000;          // contacts
 inline constexpr size_t kBucketRows = 4096;            // target rows per sort-column bucket
 inline constexpr size_t kFrequentDomain = 256;         // contacts in a domain worth a shortcut
 inline constexpr size_t kMaxDictionaryValues = 10000;  // distinct values of a text attribute
+inline constexpr size_t kMaxUnindexed = 4096;          // rows awaiting n-gram indexing
 
 // Fields of a row's text, in order.
 enum TextField : int { kNameText = 0, kEmailText = 1, kExternalIdText = 2, kPhoneDigits = 3 };
@@ -61,9 +69,8 @@ class SearchIndex {
     std::vector<std::pair<AttrNo, uint64_t>> attr_keys;      // ascending attr
     std::vector<std::pair<AttrNo, std::string>> attr_texts;  // folded values of text attributes
     std::vector<AttrNo> inexact_attrs;  // values whose order key does not pin them down
-    NgramIndex::Keys ngrams;  // filled when the chatbot is accelerated (else computed in Put)
   };
-  static Entry EntryOf(const Contact& c, bool with_ngrams);
+  static Entry EntryOf(const Contact& c);
 
   explicit SearchIndex(size_t accelerate_at = kAccelerateAt);
   SearchIndex(const SearchIndex&) = delete;
@@ -82,6 +89,7 @@ class SearchIndex {
   const roaring::Roaring& with_stripe() const { return stripe_; }
   std::string_view Text(Row row) const { return arena_.Get(row); }
   std::string_view Field(Row row, TextField f) const { return arena_.Field(row, f); }
+  void PrefetchSpan(Row row) const { arena_.PrefetchSpan(row); }
   void Prefetch(Row row) const { arena_.Prefetch(row); }
 
   // The column of a sortable field; an empty column for an attribute nobody has a value for.
@@ -102,6 +110,11 @@ class SearchIndex {
 
   // Accelerators; null unless accelerated().
   const NgramIndex* ngrams() const { return ngrams_.get(); }
+  // NgramIndex::Find over the indexed rows whose text is current: exact for them; the rows of
+  // unindexed() are not included and must be checked directly. REQUIRES: accelerated().
+  NgramIndex::Match FindText(std::string_view q, uint8_t space) const;
+  // Live rows whose current text is not in the postings.
+  const roaring::Roaring& unindexed() const { return unindexed_; }
   // Rows whose email is in a frequent domain (one with at least kFrequentDomain contacts) whose
   // folded "@domain" contains `q`. Every such row matches q; rows in rarer domains are not
   // included and must be found another way.
@@ -118,8 +131,11 @@ class SearchIndex {
         std::make_unique<StringMap<roaring::Roaring>>();
   };
   SortColumn& AttrColumn(AttrNo attr);
-  void Index(Row row, const Entry& e);
-  void Unindex(Row row);
+  void IndexColumns(Row row, const Entry& e);
+  void UnindexColumns(Row row);
+  void IndexText(Row row, const Entry& e);
+  void UnindexText(Row row);
+  void IndexStale();
   void Accelerate();
   static std::string Domain(std::string_view folded_email);
 
@@ -134,6 +150,12 @@ class SearchIndex {
   bool phone_inexact_ = false;                 // a phone number with more than 16 digits
   SortColumn empty_;
   std::unique_ptr<NgramIndex> ngrams_;
+  // Accelerated only: rows whose postings are not their current text (changed or erased since
+  // indexed), the live ones among them whose text is not indexed, and the indexed (old) text of
+  // stale rows, still to remove from the postings.
+  roaring::Roaring stale_;
+  roaring::Roaring unindexed_;
+  absl::flat_hash_map<Row, std::string> stale_text_;
   StringMap<roaring::Roaring> domains_;  // accelerated only
   std::vector<std::string> frequent_domains_;
 };

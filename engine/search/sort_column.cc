@@ -104,7 +104,8 @@ void SortColumn::Insert(Row row, uint64_t key) {
   }
 
   // The bucket was over 2T already, so it held a single key: compare with one other row.
-  const Row other = b.rows.minimum() != row ? b.rows.minimum() : b.rows.maximum();
+  const Row first = b.rows.minimum();
+  const Row other = first != row ? first : b.rows.maximum();
   const uint64_t old_key = keys_[other];
   if (old_key == key) return;
   b.rows.remove(row);

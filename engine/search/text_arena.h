@@ -31,7 +31,11 @@ class TextArena {
   // The `index`-th field of a row's text ("" when absent).
   std::string_view Field(Row row, int index) const;
 
-  // Starts loading the row's text into the cache; used ahead of scans over candidate rows.
+  // Start loading a row's span, then (once the span is cached) its text; used ahead of scans
+  // over candidate rows, the span some rows before the text.
+  void PrefetchSpan(Row row) const {
+    if (row < spans_.size()) __builtin_prefetch(&spans_[row]);
+  }
   void Prefetch(Row row) const {
     if (row < spans_.size()) __builtin_prefetch(data_.data() + spans_[row].offset);
   }
