@@ -1,5 +1,6 @@
 #include "engine/search/evaluate.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "engine/search/fold.h"
@@ -58,12 +59,15 @@ bool TextMatches(Op op, std::string_view value, std::string_view x) {
   }
 }
 
-// Rows of a text or phone field (core or attribute) for a positive operator.
-Roaring PositiveText(const RowValues& v, const FieldRef& f, Op op, const std::string& x) {
+// Rows of a text or phone field (core or attribute) for a positive operator. Rows outside
+// `scope` (when given) may be left out: only candidates within it are verified.
+Roaring PositiveText(const RowValues& v, const FieldRef& f, Op op, const std::string& x,
+                     const Roaring* scope) {
   const SearchIndex& index = v.index();
   const SortColumn& c = index.column(f);
   auto verify = [&](const Roaring& candidates) {
-    return Filtered(v, candidates, [&](Row r) { return TextMatches(op, v.Text(f, r), x); });
+    auto keep = [&](Row r) { return TextMatches(op, v.Text(f, r), x); };
+    return scope ? Filtered(v, candidates & *scope, keep) : Filtered(v, candidates, keep);
   };
   const bool phone = f.kind == Kind::kPhone;
   const uint64_t k = phone ? OrderKeyDigits(x) : OrderKeyText(x);
@@ -128,11 +132,12 @@ Roaring PositiveText(const RowValues& v, const FieldRef& f, Op op, const std::st
 }
 
 // Whether any Stripe account of the row has a `field` (folded) matching op and x; for kExists,
-// whether any has the field at all.
-Roaring PositiveStripe(const RowValues& v, Column column, Op op, const std::string& x) {
+// whether any has the field at all. Only rows within `scope` (when given) are checked.
+Roaring PositiveStripe(const RowValues& v, Column column, Op op, const std::string& x,
+                       const Roaring* scope) {
   const SearchIndex& index = v.index();
   if (column == Column::kStripe) return index.with_stripe();
-  return Filtered(v, index.with_stripe(), [&](Row r) {
+  return Filtered(v, scope ? index.with_stripe() & *scope : index.with_stripe(), [&](Row r) {
     for (const StripeAccount& a : v.Stripe(r)) {
       const std::optional<std::string>& value = column == Column::kStripeLabel
                                                     ? std::optional<std::string>(a.label)
@@ -231,30 +236,31 @@ Roaring PositiveOrdered(const RowValues& v, const FieldRef& f, Op op, const Oper
   return rows;
 }
 
-Roaring Positive(const RowValues& v, const Condition& c, Op op) {
+// The rows within `scope` (all rows when null) for which the positive operator holds.
+Roaring Positive(const RowValues& v, const Condition& c, Op op, const Roaring* scope) {
   const FieldRef& f = c.field;
-  if (op == Op::kExists) {
-    if (f.kind == Kind::kPresence || f.column == Column::kStripeLabel ||
-        f.column == Column::kStripeId || f.column == Column::kStripeEmail) {
-      return PositiveStripe(v, f.column, op, "");
-    }
-    return v.index().column(f).with_value();
-  }
+  const bool stripe = f.column == Column::kStripeLabel || f.column == Column::kStripeId ||
+                      f.column == Column::kStripeEmail;
   Roaring rows;
-  for (const Operand& x : c.operands) {  // IN: the union over the values; others have one
-    if (f.column == Column::kStripeLabel || f.column == Column::kStripeId ||
-        f.column == Column::kStripeEmail) {
-      rows |= PositiveStripe(v, f.column, op, x.text);
-    } else if (f.kind == Kind::kText || f.kind == Kind::kPhone) {
-      rows |= PositiveText(v, f, op, x.text);
-    } else {
-      rows |= PositiveOrdered(v, f, op, x);
+  if (op == Op::kExists) {
+    rows = f.kind == Kind::kPresence || stripe ? PositiveStripe(v, f.column, op, "", scope)
+                                               : v.index().column(f).with_value();
+  } else {
+    for (const Operand& x : c.operands) {  // IN: the union over the values; others have one
+      if (stripe) {
+        rows |= PositiveStripe(v, f.column, op, x.text, scope);
+      } else if (f.kind == Kind::kText || f.kind == Kind::kPhone) {
+        rows |= PositiveText(v, f, op, x.text, scope);
+      } else {
+        rows |= PositiveOrdered(v, f, op, x);
+      }
     }
   }
+  if (scope) rows &= *scope;
   return rows;
 }
 
-Roaring EvaluateCondition(const RowValues& v, const Condition& c) {
+Roaring EvaluateCondition(const RowValues& v, const Condition& c, const Roaring* scope) {
   Op positive = c.op;
   bool negate = true;
   switch (c.op) {
@@ -273,8 +279,24 @@ Roaring EvaluateCondition(const RowValues& v, const Condition& c) {
     default:
       negate = false;
   }
-  Roaring rows = Positive(v, c, positive);
-  return negate ? v.index().alive() - rows : rows;
+  Roaring rows = Positive(v, c, positive, scope);
+  return negate ? (scope ? *scope : v.index().alive()) - rows : rows;
+}
+
+// A rough cost class of evaluating a filter: index-exact conditions first, then those that verify
+// candidates against the values, then groups.
+int Cost(const Filter& f) {
+  if (f.is_group) return 3;
+  const Condition& c = f.condition;
+  switch (c.field.kind) {
+    case Kind::kText:
+    case Kind::kPhone:
+      return c.op == Op::kExists || c.op == Op::kNotExists ? 0 : 2;
+    case Kind::kPresence:
+      return 0;
+    default:
+      return 1;
+  }
 }
 
 // The part of a row's text that q searches: name, email and external_id.
@@ -288,26 +310,32 @@ std::string_view Searchable(std::string_view text) {
 
 }  // namespace
 
-Roaring EvaluateFilter(const RowValues& v, const Filter& filter) {
-  if (!filter.is_group) return EvaluateCondition(v, filter.condition);
+Roaring EvaluateFilter(const RowValues& v, const Filter& filter, const Roaring* scope) {
+  if (!filter.is_group) return EvaluateCondition(v, filter.condition, scope);
+  if (filter.is_or) {
+    Roaring acc;
+    for (const Filter& child : filter.children) acc |= EvaluateFilter(v, child, scope);
+    return acc;
+  }
+  // AND: the cheap children first; each later child only looks within the rows left so far.
+  std::vector<const Filter*> order;
+  for (const Filter& child : filter.children) order.push_back(&child);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Filter* a, const Filter* b) { return Cost(*a) < Cost(*b); });
   Roaring acc;
-  bool first = true;
-  for (const Filter& child : filter.children) {
-    Roaring rows = EvaluateFilter(v, child);
-    if (first) {
-      acc = std::move(rows);
-      first = false;
-    } else if (filter.is_or) {
-      acc |= rows;
-    } else {
-      acc &= rows;
-    }
-    if (!filter.is_or && acc.isEmpty()) break;
+  for (size_t i = 0; i < order.size(); ++i) {
+    acc = EvaluateFilter(v, *order[i], i == 0 ? scope : &acc);
+    if (acc.isEmpty()) break;
   }
   return acc;
 }
 
-Roaring EvaluateQ(const RowValues& v, std::string_view q_text, std::string_view q_phone) {
+Roaring EvaluateQ(const RowValues& v, std::string_view q_text, std::string_view q_phone,
+                  const Roaring* scope) {
+  auto within = [scope](Roaring rows) {
+    if (scope) rows &= *scope;
+    return rows;
+  };
   const SearchIndex& index = v.index();
   const NgramIndex* ngrams = index.ngrams();
   Roaring rows;
@@ -316,14 +344,14 @@ Roaring EvaluateQ(const RowValues& v, std::string_view q_text, std::string_view 
       return Searchable(index.Text(r)).find(q_text) != std::string_view::npos;
     };
     if (ngrams == nullptr) {
-      rows = Filtered(v, index.alive(), has_q);
+      rows = Filtered(v, within(index.alive()), has_q);
     } else if (NgramIndex::Match m = index.FindText(q_text, kTextSpace); m.exact) {
-      rows = std::move(m.rows) | Filtered(v, index.unindexed(), has_q);
+      rows = std::move(m.rows) | Filtered(v, within(index.unindexed()), has_q);
     } else {
       const Roaring covered = index.FrequentDomainsContaining(q_text);
       m.rows |= index.unindexed();
       m.rows -= covered;
-      rows = covered | Filtered(v, m.rows, has_q);
+      rows = covered | Filtered(v, within(std::move(m.rows)), has_q);
     }
   }
   if (!q_phone.empty()) {
@@ -332,16 +360,16 @@ Roaring EvaluateQ(const RowValues& v, std::string_view q_text, std::string_view 
     };
     const SortColumn& phones = index.column({Column::kPhone, 0, Kind::kPhone});
     if (ngrams == nullptr) {
-      rows |= Filtered(v, phones.with_value(), has_digits);
+      rows |= Filtered(v, within(phones.with_value()), has_digits);
     } else if (NgramIndex::Match m = index.FindText(q_phone, kPhoneSpace); m.exact) {
       rows |= m.rows;
-      rows |= Filtered(v, index.unindexed() & phones.with_value(), has_digits);
+      rows |= Filtered(v, within(index.unindexed() & phones.with_value()), has_digits);
     } else {
       m.rows |= index.unindexed() & phones.with_value();
-      rows |= Filtered(v, m.rows, has_digits);
+      rows |= Filtered(v, within(std::move(m.rows)), has_digits);
     }
   }
-  return rows;
+  return within(std::move(rows));
 }
 
 }  // namespace contactd::search

@@ -16,11 +16,13 @@
 
 namespace contactd::search {
 
-roaring::Roaring EvaluateFilter(const RowValues& values, const Filter& filter);
+// The rows matching `filter` within `scope` (all live rows when null).
+roaring::Roaring EvaluateFilter(const RowValues& values, const Filter& filter,
+                                const roaring::Roaring* scope = nullptr);
 
-// Rows whose name, email or external_id contains the folded `q_text`, or whose phone digits
-// contain `q_phone` (either may be empty).
+// Rows within `scope` (all live rows when null) whose name, email or external_id contains the
+// folded `q_text`, or whose phone digits contain `q_phone` (either may be empty).
 roaring::Roaring EvaluateQ(const RowValues& values, std::string_view q_text,
-                           std::string_view q_phone);
+                           std::string_view q_phone, const roaring::Roaring* scope = nullptr);
 
 }  // namespace contactd::search

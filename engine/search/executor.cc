@@ -26,12 +26,7 @@ Result<SearchPage> Execute(const SearchIndex& index, const ContactTable& table,
   std::optional<roaring::Roaring> matches;
   if (query.filter) matches = EvaluateFilter(values, *query.filter);
   if (!query.q_text.empty() || !query.q_phone.empty()) {
-    roaring::Roaring q = EvaluateQ(values, query.q_text, query.q_phone);
-    if (matches) {
-      *matches &= q;
-    } else {
-      matches = std::move(q);
-    }
+    matches = EvaluateQ(values, query.q_text, query.q_phone, matches ? &*matches : nullptr);
   }
   SearchPage page;
   page.total = matches ? matches->cardinality() : index.alive().cardinality();
