@@ -267,14 +267,18 @@ NgramIndex::Match SearchIndex::FindText(std::string_view q, uint8_t space) const
 }
 
 void SearchIndex::Accelerate() {
+  // The n-grams build on a second thread (it only reads the arena and alive_) while this one
+  // buckets the sort columns and collects the email domains.
+  auto ngrams = std::make_unique<NgramIndex>();
+  std::thread builder([&] {
+    ngrams->Build(alive_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
+      NgramFields(arena_.Get(row), fields);
+    });
+  });
   for (SortColumn* c : {&id_, &created_, &updated_, &name_, &email_, &phone_, &external_id_}) {
     c->SetTarget(kBucketRows);
   }
   for (auto& [attr, column] : attrs_) column->SetTarget(kBucketRows);
-  ngrams_ = std::make_unique<NgramIndex>();
-  ngrams_->Build(alive_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
-    NgramFields(arena_.Get(row), fields);
-  });
   unindexed_ = roaring::Roaring();
   stale_ = roaring::Roaring();
   stale_text_.clear();
@@ -288,6 +292,8 @@ void SearchIndex::Accelerate() {
     posting.runOptimize();
     if (posting.cardinality() >= kFrequentDomain) frequent_domains_.push_back(domain);
   }
+  builder.join();
+  ngrams_ = std::move(ngrams);
 }
 
 void SearchIndex::Build(const ContactTable& table) {
