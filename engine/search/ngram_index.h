@@ -26,19 +26,10 @@
 #include <string_view>
 #include <vector>
 
-#include <roaring/roaring.hh>
-
 #include "absl/container/flat_hash_map.h"
-
-// CRoaring 0.2.66 (Debian 12) declares its C++ class as ::Roaring; later releases declare
-// roaring::Roaring. This alias gives the later spelling (a repeated identical alias is harmless).
-namespace roaring {
-using Roaring = ::Roaring;
-}  // namespace roaring
+#include "engine/search/roaring.h"
 
 namespace contactd::search {
-
-using Row = uint32_t;
 
 class NgramIndex {
  public:

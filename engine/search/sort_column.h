@@ -15,17 +15,9 @@
 #include <optional>
 #include <vector>
 
-#include <roaring/roaring.hh>
-
-// CRoaring 0.2.66 (Debian 12) declares its C++ class as ::Roaring; later releases declare
-// roaring::Roaring. This alias gives the later spelling (a repeated identical alias is harmless).
-namespace roaring {
-using Roaring = ::Roaring;
-}  // namespace roaring
+#include "engine/search/roaring.h"
 
 namespace contactd::search {
-
-using Row = uint32_t;
 
 class SortColumn {
  public:
