@@ -48,7 +48,7 @@ inline constexpr size_t kAccelerateAt = 5000;          // contacts
 inline constexpr size_t kBucketRows = 4096;            // target rows per sort-column bucket
 inline constexpr size_t kFrequentDomain = 256;         // contacts in a domain worth a shortcut
 inline constexpr size_t kMaxDictionaryValues = 10000;  // distinct values of a text attribute
-inline constexpr size_t kMaxUnindexed = 4096;          // rows awaiting n-gram indexing
+inline constexpr size_t kMaxUnindexed = 4096;          // stale rows before a bulk n-gram update
 
 // Fields of a row's text, in order.
 enum TextField : int { kNameText = 0, kEmailText = 1, kExternalIdText = 2, kPhoneDigits = 3 };
