@@ -1,10 +1,8 @@
 #include "persist/rocks_store.h"
 
-#include <algorithm>
 #include <type_traits>
 #include <utility>
 
-#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/snapshot.h>
@@ -12,6 +10,7 @@
 
 #include "engine/coding.h"
 #include "persist/column_families.h"
+#include "persist/db_options.h"
 #include "persist/entity_codec.h"
 #include "persist/keys.h"
 #include "persist/max_merge.h"
@@ -72,44 +71,6 @@ std::string Hex(std::string_view bytes) {
   return out;
 }
 
-// Compression for the write-heavy levels (LZ4 when built in) and for the bottommost level, which
-// holds most of the data and is rewritten least (ZSTD when built in).
-void SetCompression(rocksdb::ColumnFamilyOptions* o) {
-  const std::vector<rocksdb::CompressionType> have = rocksdb::GetSupportedCompressions();
-  auto supported = [&](rocksdb::CompressionType t) {
-    return std::find(have.begin(), have.end(), t) != have.end();
-  };
-  if (supported(rocksdb::kLZ4Compression)) {
-    o->compression = rocksdb::kLZ4Compression;
-  } else if (supported(rocksdb::kSnappyCompression)) {
-    o->compression = rocksdb::kSnappyCompression;
-  } else {
-    o->compression = rocksdb::kNoCompression;
-  }
-  if (supported(rocksdb::kZSTD)) o->bottommost_compression = rocksdb::kZSTD;
-}
-
-rocksdb::DBOptions MakeDbOptions(const RocksStoreOptions& options) {
-  rocksdb::DBOptions db;
-  if (options.env != nullptr) db.env = options.env;
-  db.create_if_missing = true;
-  db.create_missing_column_families = true;
-  db.paranoid_checks = true;
-  // A torn last record (a crash mid-write, never an acknowledged one) is dropped; any other damage
-  // to the write-ahead log fails the open instead of silently starting from less data.
-  db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
-  db.IncreaseParallelism(2);  // sized for 2 cores: one flush and one compaction at a time
-  db.max_background_jobs = 2;
-  db.bytes_per_sync = 1 * kMiB;      // smooth SST writeback instead of one large fsync
-  db.wal_bytes_per_sync = 1 * kMiB;  // likewise for the WAL in kBuffered mode
-  // Bounds WAL replay at start-up: small column families are flushed once the WAL grows past it.
-  db.max_total_wal_size = 256 * kMiB;
-  db.keep_log_file_num = 4;
-  db.max_log_file_size = 16 * kMiB;
-  db.max_manifest_file_size = 64 * kMiB;
-  return db;
-}
-
 // What Load() needs to scan a column family: the database, its snapshot and where errors point.
 struct ScanContext {
   rocksdb::DB* db;
@@ -162,15 +123,13 @@ RocksStore::~RocksStore() {
 }
 
 Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options) {
-  rocksdb::ColumnFamilyOptions base;
-  SetCompression(&base);
-  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = CfDescriptors(base);
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = MakeCfDescriptors();
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   rocksdb::DB* raw_db = nullptr;
   rocksdb::Env* env = options.env != nullptr ? options.env : rocksdb::Env::Default();
   const bool is_new = env->FileExists(options.path + "/CURRENT").IsNotFound();
-  const rocksdb::Status s =
-      rocksdb::DB::Open(MakeDbOptions(options), options.path, descriptors, &raw_handles, &raw_db);
+  const rocksdb::Status s = rocksdb::DB::Open(MakeDbOptions(options.env), options.path, descriptors,
+                                              &raw_handles, &raw_db);
   if (!s.ok()) return OpenError(options.path, s);
   std::unique_ptr<rocksdb::DB> db(raw_db);
   std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles;
