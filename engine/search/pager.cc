@@ -10,7 +10,7 @@ namespace {
 using roaring::Roaring;
 
 // Below this many rows a segment is sorted directly instead of bucket by bucket.
-constexpr uint64_t kDirectSortRows = 4096;
+constexpr uint64_t kDirectSortRows = 1024;
 
 struct Key {
   FieldRef field;
@@ -139,8 +139,11 @@ class Pager {
     }
     const size_t want = std::min(items.size(), skip_ + (need_ - out_.size()));
     auto less = [&](const Item& a, const Item& b) { return Compare(a, b, level) < 0; };
-    std::partial_sort(items.begin(), items.begin() + static_cast<ptrdiff_t>(want), items.end(),
-                      less);
+    // Selecting first and sorting the selection is linear; partial_sort's heap is n log(want),
+    // and worst on rows that arrive in reverse order (newest first over ascending ids).
+    const auto mid = items.begin() + static_cast<ptrdiff_t>(want);
+    if (want < items.size()) std::nth_element(items.begin(), mid, items.end(), less);
+    std::sort(items.begin(), mid, less);
     for (size_t i = skip_; i < want; ++i) out_.push_back(items[i].row);
     skip_ = 0;
   }
@@ -167,7 +170,9 @@ class Pager {
       skip_ -= count;
       return;
     }
-    if (count <= kDirectSortRows || c.bucket_count() == 1) {
+    // One bucket is walked like many: it may be a long run of one key (a bulk load's created_at)
+    // that the next key orders without sorting it.
+    if (count <= kDirectSortRows) {
       Emit(m ? *m & c.with_value() : c.with_value(), level, cursor_active);
       return;
     }
