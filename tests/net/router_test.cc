@@ -342,8 +342,9 @@ TEST(BearerTokenTest, NoKey) {
   EXPECT_EQ(BearerToken("Bearer_ abc"), "");
 }
 
-TEST(RouterIsBlockingTest, OnlyGetIsNonBlocking) {
+TEST(RouterIsBlockingTest, OnlyReadsAreNonBlocking) {
   HttpRequest r;
+  r.path = "/api/v1/chatbots/support/contacts";
   for (const char* m : {"GET"}) {
     r.method = m;
     EXPECT_FALSE(Router::IsBlocking(r)) << m;
@@ -352,6 +353,15 @@ TEST(RouterIsBlockingTest, OnlyGetIsNonBlocking) {
     r.method = m;
     EXPECT_TRUE(Router::IsBlocking(r)) << m;
   }
+  // A search is a read with a body.
+  r.path = "/api/v1/chatbots/support/contacts/search";
+  r.method = "POST";
+  EXPECT_FALSE(Router::IsBlocking(r));
+  r.method = "PUT";
+  EXPECT_TRUE(Router::IsBlocking(r));
+  r.method = "POST";
+  r.path = "/api/v1/chatbots/support/contacts/search/x";
+  EXPECT_TRUE(Router::IsBlocking(r));
 }
 
 // --- The real route table ---
