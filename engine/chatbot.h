@@ -23,6 +23,7 @@
 #include "engine/intents.h"
 #include "engine/schema.h"
 #include "engine/search/search_index.h"
+#include "engine/shared_mutex.h"
 #include "engine/types.h"
 
 namespace contactd {
@@ -34,7 +35,7 @@ class Chatbot {
 
   const ChatbotInfo& info() const { return info_; }
 
-  std::shared_mutex& schema_lock() { return schema_lock_; }
+  SharedMutex& schema_lock() { return schema_lock_; }
   // The current schema snapshot; safe without schema_lock.
   std::shared_ptr<const Schema> schema() const {
     std::lock_guard lock(schema_ptr_mu_);
@@ -51,7 +52,7 @@ class Chatbot {
 
   Intents& intents() { return intents_; }
 
-  std::shared_mutex& data_lock() const { return data_lock_; }
+  SharedMutex& data_lock() const { return data_lock_; }
   // REQUIRES: data_lock held (shared to read, exclusive to change).
   ContactTable& table() { return table_; }
   const ContactTable& table() const { return table_; }
@@ -60,12 +61,12 @@ class Chatbot {
 
  private:
   const ChatbotInfo info_;
-  std::shared_mutex schema_lock_;
+  SharedMutex schema_lock_;
   mutable std::mutex schema_ptr_mu_;
   std::shared_ptr<const Schema> schema_;
   bool deleted_ = false;
   Intents intents_;
-  mutable std::shared_mutex data_lock_;
+  mutable SharedMutex data_lock_;
   ContactTable table_;
   search::SearchIndex index_;
 };

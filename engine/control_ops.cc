@@ -110,7 +110,7 @@ Status Engine::DeleteWorkspace(const Principal& p, std::string_view id) {
   }
   // Wait for in-flight writes of every chatbot, and hold them off until the delete is durable.
   std::vector<std::shared_ptr<Chatbot>> chatbots;
-  std::vector<std::unique_lock<std::shared_mutex>> held;
+  std::vector<std::unique_lock<SharedMutex>> held;
   for (const std::string& cb : entry.chatbots) {
     if (auto chatbot = directory_.FindChatbot(entry.info.no, cb)) {
       held.emplace_back(chatbot->schema_lock());
@@ -126,6 +126,11 @@ Status Engine::DeleteWorkspace(const Principal& p, std::string_view id) {
   workspaces_.erase(entry.info.no);
   workspace_by_id_.erase(by_id);
   return {};
+}
+
+Status Engine::Erase(const Principal& p) {
+  if (!p.AtLeast(Role::kOperator)) return PermissionDenied();
+  return storage_->Erase();
 }
 
 Result<ChatbotInfo> Engine::CreateChatbot(const Principal& p, const ChatbotInput& in) {

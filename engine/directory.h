@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "engine/chatbot.h"
+#include "engine/shared_mutex.h"
 #include "engine/string_map.h"
 #include "engine/types.h"
 
@@ -57,7 +58,7 @@ class Directory {
     }
   };
   struct Shard {
-    mutable std::shared_mutex mu;
+    mutable SharedMutex mu;
     absl::flat_hash_map<ChatbotKey, std::shared_ptr<Chatbot>, ChatbotKeyHash, ChatbotKeyEq>
         chatbots;
     absl::flat_hash_map<uint64_t, ApiKeyInfo> keys;  // by the digest's first 8 bytes

@@ -26,6 +26,7 @@
 #include "engine/directory.h"
 #include "engine/schema.h"
 #include "engine/search/query.h"
+#include "engine/shared_mutex.h"
 #include "engine/status.h"
 #include "engine/storage.h"
 #include "engine/string_map.h"
@@ -118,6 +119,9 @@ class Engine {
                                        const std::optional<std::string>& name);
   Result<std::vector<Workspace>> ListWorkspaces(const Principal& p) const;
   Status DeleteWorkspace(const Principal& p, std::string_view id);
+  // Erasure (operator): afterwards nothing deleted or overwritten before the call is in any file
+  // of the store (Storage::Erase). Slow; requests continue meanwhile.
+  Status Erase(const Principal& p);
 
   // Chatbots (admin to change; members read the ones in their scope).
   Result<ChatbotInfo> CreateChatbot(const Principal& p, const ChatbotInput& in);
@@ -184,7 +188,7 @@ class Engine {
 
   // Control plane: workspaces and their chatbot and key lists. Changes are serialized by
   // control_mu_ (exclusive); reads hold it shared. Never taken on the contact path.
-  mutable std::shared_mutex control_mu_;
+  mutable SharedMutex control_mu_;
   absl::flat_hash_map<WorkspaceNo, WorkspaceEntry> workspaces_;
   StringMap<WorkspaceNo> workspace_by_id_;
   WorkspaceNo next_workspace_no_ = 1;

@@ -22,6 +22,7 @@ class MemoryStorage final : public Storage {
   Status Commit(const Mutation& m) override;
   Status Load(LoadSink* sink) override;
   Status Flush() override { return {}; }
+  Status Erase() override { return {}; }  // nothing is kept once deleted
   bool IsNew() const override { return commits_ == 0; }
 
   // The next `n` commits fail with kUnavailable and change nothing.

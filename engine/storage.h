@@ -100,6 +100,11 @@ class Storage {
   // Makes everything committed so far durable (used at shutdown in buffered mode).
   virtual Status Flush() = 0;
 
+  // Erasure: rewrites the store so that no file holds an entity deleted before the call (nor an
+  // older version of one still stored), e.g. for a GDPR erasure request. Slow: it rewrites
+  // everything. Commits may continue meanwhile. Returns kUnavailable when the store cannot write.
+  virtual Status Erase() = 0;
+
   // True when the store was empty when this process opened it (a first start). A store that was
   // initialised before but loads no workspace has lost data (e.g. a damaged write-ahead log).
   virtual bool IsNew() const = 0;

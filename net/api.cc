@@ -17,6 +17,7 @@ std::vector<Route> Api::Routes() {
       {"POST", v1 + "/workspaces", Access::kOperator, bind(&Api::CreateWorkspace)},
       {"GET", v1 + "/workspaces", Access::kOperator, bind(&Api::ListWorkspaces)},
       {"DELETE", v1 + "/workspaces/{id}", Access::kOperator, bind(&Api::DeleteWorkspace)},
+      {"POST", v1 + "/admin/erase", Access::kOperator, bind(&Api::Erase)},
       {"POST", v1 + "/chatbots", Access::kAdmin, bind(&Api::CreateChatbot)},
       {"GET", v1 + "/chatbots", Access::kMember, bind(&Api::ListChatbots)},
       {"GET", v1 + "/chatbots/{id}", Access::kMember, bind(&Api::GetChatbot)},

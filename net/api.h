@@ -48,6 +48,7 @@ class Api {
   HttpResponse CreateWorkspace(RequestContext& ctx);
   HttpResponse ListWorkspaces(RequestContext& ctx);
   HttpResponse DeleteWorkspace(RequestContext& ctx);
+  HttpResponse Erase(RequestContext& ctx);
   HttpResponse CreateChatbot(RequestContext& ctx);
   HttpResponse ListChatbots(RequestContext& ctx);
   HttpResponse GetChatbot(RequestContext& ctx);

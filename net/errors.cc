@@ -1,5 +1,7 @@
 #include "net/errors.h"
 
+#include <string>
+
 #include "net/json_writer.h"
 
 namespace contactd::net {
@@ -58,6 +60,12 @@ HttpResponse ErrorResponse(const Status& status) {
 
 HttpResponse TransportErrorResponse(int http_status, std::string_view message) {
   return Build(http_status, message, nullptr);
+}
+
+HttpResponse RateLimitedResponse(int retry_after_seconds) {
+  HttpResponse r = ErrorResponse(Status(Code::kResourceExhausted, "Rate limit exceeded"));
+  r.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+  return r;
 }
 
 }  // namespace contactd::net

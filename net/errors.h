@@ -25,4 +25,7 @@ HttpResponse ErrorResponse(const Status& status);
 // timeout, unknown route), with the same body shape.
 HttpResponse TransportErrorResponse(int http_status, std::string_view message);
 
+// 429 {"message":"Rate limit exceeded"} with "Retry-After: <seconds>" (REQUIRES: seconds >= 1).
+HttpResponse RateLimitedResponse(int retry_after_seconds);
+
 }  // namespace contactd::net

@@ -1,4 +1,6 @@
 // Control-plane handlers: workspaces (operator), chatbots and API keys (admin).
+#include <chrono>
+
 #include "net/api.h"
 #include "net/errors.h"
 #include "net/json_decode.h"
@@ -60,6 +62,16 @@ HttpResponse Api::ListWorkspaces(RequestContext& ctx) {
 
 HttpResponse Api::DeleteWorkspace(RequestContext& ctx) {
   return RenderDeleted(engine_->DeleteWorkspace(ctx.principal, ctx.params[0]), ctx.params[0]);
+}
+
+// Erasure takes no input (a body is ignored) and answers once it is complete, with its duration.
+HttpResponse Api::Erase(RequestContext& ctx) {
+  const auto start = std::chrono::steady_clock::now();
+  if (Status s = engine_->Erase(ctx.principal); !s.ok()) return ErrorResponse(s);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  return Success([&](JsonWriter& w) {
+    w.BeginObject().Key("erased").Bool(true).Key("seconds").Double(took.count()).EndObject();
+  });
 }
 
 HttpResponse Api::CreateChatbot(RequestContext& ctx) {

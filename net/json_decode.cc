@@ -1,5 +1,6 @@
 #include "net/json_decode.h"
 
+#include "engine/validate.h"
 #include "net/json_util.h"
 
 namespace contactd::net {
@@ -233,6 +234,13 @@ Result<ApiKeyInput> DecodeApiKeyBody(std::string_view body) {
   Status s = DecodeStrings(
       body, {{"name", &in.name}, {"role", &in.role}, {"chatbot_id", &in.chatbot_id, true}});
   if (!s.ok()) return s;
+  // A chatbot_id no chatbot can have (control characters, 1 MB) is bad input, named as such,
+  // rather than an unknown chatbot.
+  if (in.chatbot_id) {
+    if (auto problem = CheckPublicId(*in.chatbot_id); !problem.empty()) {
+      return Invalid({{"chatbot_id", problem}});
+    }
+  }
   return in;
 }
 

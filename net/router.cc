@@ -19,8 +19,8 @@ std::string_view BearerToken(std::string_view authorization) {
 }
 
 Router::Router(std::vector<Route> routes, Authenticator authenticate,
-               const std::atomic<bool>* ready)
-    : authenticate_(std::move(authenticate)), ready_(ready) {
+               const std::atomic<bool>* ready, RateLimiter* limiter)
+    : authenticate_(std::move(authenticate)), ready_(ready), limiter_(limiter) {
   for (Route& r : routes) {
     Compiled c;
     for (std::string_view s : SplitPath(r.pattern)) c.segments.emplace_back(s);
@@ -63,6 +63,10 @@ HttpResponse Router::Dispatch(const Compiled& c, const HttpRequest& request,
   if (c.route.access != Access::kPublic) {
     auto principal = authenticate_(BearerToken(request.authorization));
     if (!principal.ok()) return ErrorResponse(principal.status());
+    if (limiter_) {
+      const RateLimiter::Decision decision = limiter_->Acquire(RateLimitKey(*principal));
+      if (!decision.allowed) return RateLimitedResponse(decision.retry_after_seconds);
+    }
     const Role needed = c.route.access == Access::kOperator ? Role::kOperator
                         : c.route.access == Access::kAdmin  ? Role::kAdmin
                                                             : Role::kMember;

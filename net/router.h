@@ -6,10 +6,16 @@
 // "Authorization: Bearer <key>": a missing, unknown or revoked key gets 401, a key whose role is
 // below the route's gets 403 before the body is looked at. (The engine enforces roles too.)
 //
-// Thread-safety: immutable after construction; Handle() may run on many threads at once.
+// With a RateLimiter, every authenticated request takes a token from its key's bucket (keyed by
+// workspace and key number) right after authentication, before the role check: over the limit it
+// gets 429 "Rate limit exceeded" with Retry-After. Public routes and 401s take no token.
+//
+// Thread-safety: immutable after construction; Handle() may run on many threads at once (the
+// RateLimiter is thread-safe).
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -19,6 +25,7 @@
 #include "engine/status.h"
 #include "engine/types.h"
 #include "net/http_types.h"
+#include "net/rate_limiter.h"
 
 namespace contactd::net {
 
@@ -47,7 +54,9 @@ class Router {
  public:
   using Authenticator = std::function<Result<Principal>(std::string_view api_key)>;
 
-  Router(std::vector<Route> routes, Authenticator authenticate, const std::atomic<bool>* ready);
+  // `limiter` (may be null: no rate limit) must outlive the Router.
+  Router(std::vector<Route> routes, Authenticator authenticate, const std::atomic<bool>* ready,
+         RateLimiter* limiter = nullptr);
 
   HttpResponse Handle(const HttpRequest& request) const;
 
@@ -71,7 +80,13 @@ class Router {
   std::vector<Compiled> routes_;
   Authenticator authenticate_;
   const std::atomic<bool>* ready_;
+  RateLimiter* limiter_;
 };
+
+// The rate-limit bucket of a key: its workspace and key numbers, never the key itself.
+inline uint64_t RateLimitKey(const Principal& principal) {
+  return (uint64_t{principal.workspace} << 32) | principal.key;
+}
 
 // The key from "Authorization: Bearer <key>" (scheme case-insensitive), or "" when absent.
 std::string_view BearerToken(std::string_view authorization);

@@ -114,7 +114,12 @@ void HttpServer::Impl::OnAccept(error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<Session>(ctx_, std::move(socket))->Start();
+  auto session = std::make_shared<Session>(ctx_, std::move(socket));
+  if (ctx_.AdmitConnection()) {
+    session->Start();
+  } else {
+    session->Reject();  // at the cap with nobody to evict
+  }
   Accept();
 }
 

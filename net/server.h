@@ -5,8 +5,21 @@
 // Limits: a body over `body_limit` is answered 413 (then the connection closes, since the rest of
 // the body is unread); headers over `header_limit` 431; a request with both Content-Length and
 // Transfer-Encoding 400 and close; malformed HTTP 400 and close. A connection idle (no byte of a
-// next request) for `idle_timeout` is closed; a request not fully read within `read_timeout` of its
-// first byte is answered 408 and closed.
+// next request) for `idle_timeout` is closed; a request whose header is not complete within
+// `header_timeout` of its first byte, or which is not fully read within `read_timeout` of it, is
+// answered 408 and closed. A new connection that sends nothing is closed after `header_timeout`
+// (or `idle_timeout` if shorter). A slowloris client, trickling a never-ending header or sending
+// nothing, therefore holds a connection for at most about twice `header_timeout`.
+//
+// Connection cap: at most `max_connections` connections are served at once. A connection that
+// arrives at the cap evicts the connection that has been waiting longest for request bytes (idle
+// between requests, or still sending its header), which is closed without a response; a
+// connection in the middle of a body, a handler or a response is never evicted. If every
+// connection is busy that way, the new one gets 503 "Server is at its connection limit; try again
+// later" with Retry-After: 1 and is closed. So connections that hold a slot without completing a
+// request (slowloris) cannot keep a real client out. A connection gives its slot back as soon as
+// it starts closing. Finding whom to evict scans the connections once per 64 evictions; below the
+// cap, admission is one size check under the mutex each connection takes anyway.
 //
 // Handlers that may block (those for which `is_blocking` returns true: writes waiting on a WAL
 // sync) run on a separate pool of `blocking_threads`, so Asio threads keep serving other
@@ -39,7 +52,9 @@ struct ServerOptions {
   size_t header_limit = size_t{16} << 10;
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
-  bool handle_signals = true;  // SIGINT/SIGTERM call Stop()
+  std::chrono::milliseconds header_timeout{10'000};
+  size_t max_connections = 10'000;  // REQUIRES: >= 1
+  bool handle_signals = true;       // SIGINT/SIGTERM call Stop()
 };
 
 class HttpServer {

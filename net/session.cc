@@ -24,6 +24,11 @@ namespace {
 constexpr size_t kReadSize = 8192;
 // After an error response with input left unread, how long we keep draining it at most.
 constexpr std::chrono::milliseconds kMaxLinger{2000};
+// The same after a 503 for the connection limit: short, since the slot is wanted.
+constexpr std::chrono::milliseconds kRejectLinger{200};
+// How many eviction candidates one scan of the sessions collects.
+constexpr size_t kEvictionBatch = 64;
+
 constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 void AppendNumber(std::string* out, uint64_t value) {
@@ -102,6 +107,47 @@ void ServerContext::Register(Session* session) {
 void ServerContext::Unregister(Session* session) {
   std::lock_guard lock(mu);
   sessions.erase(session);
+  if (session->released()) --released;
+}
+
+bool ServerContext::AdmitConnection() {
+  std::shared_ptr<Session> victim;
+  {
+    std::lock_guard lock(mu);
+    if (sessions.size() - released < options.max_connections) return true;
+    victim = ClaimEvictionLocked();
+  }
+  if (!victim) return false;
+  asio::dispatch(victim->executor(), [victim] { victim->OnEvicted(); });
+  return true;
+}
+
+std::shared_ptr<Session> ServerContext::ClaimEvictionLocked() {
+  for (int pass = 0; pass < 2; ++pass) {
+    while (!candidates_.empty()) {
+      Candidate candidate = std::move(candidates_.back());
+      candidates_.pop_back();
+      std::shared_ptr<Session> session = candidate.session.lock();
+      if (session && session->ClaimForEviction(candidate.since)) return session;
+    }
+    if (pass == 0) FindCandidatesLocked();
+  }
+  return nullptr;
+}
+
+void ServerContext::FindCandidatesLocked() {
+  std::vector<std::pair<int64_t, Session*>> waiting;
+  for (Session* session : sessions) {
+    const int64_t since = session->waiting_since();
+    if (since > 0) waiting.emplace_back(since, session);
+  }
+  const size_t n = std::min(kEvictionBatch, waiting.size());
+  std::partial_sort(waiting.begin(), waiting.begin() + static_cast<ptrdiff_t>(n), waiting.end());
+  candidates_.clear();
+  for (size_t i = n; i-- > 0;) {  // oldest last
+    // Empty when the session is being destroyed right now; its claim then fails.
+    candidates_.push_back({waiting[i].first, waiting[i].second->weak_from_this()});
+  }
 }
 
 void ServerContext::NotifySessionsOfStop() {
@@ -120,7 +166,11 @@ void ServerContext::NotifySessionsOfStop() {
 }
 
 Session::Session(ServerContext& ctx, tcp::socket socket)
-    : ctx_(ctx), executor_(socket.get_executor()), socket_(std::move(socket)), timer_(executor_) {
+    : ctx_(ctx),
+      executor_(socket.get_executor()),
+      socket_(std::move(socket)),
+      timer_(executor_),
+      max_linger_(kMaxLinger) {
   beast::error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
 }
@@ -133,8 +183,52 @@ void Session::Start() {
   asio::dispatch(executor_, [self = shared_from_this()] { self->ReadRequest(); });
 }
 
+void Session::Reject() {
+  ctx_.Register(this);
+  Release();  // a 503 being written takes no slot
+  asio::dispatch(executor_, [self = shared_from_this()] {
+    self->max_linger_ = kRejectLinger;
+    self->linger_ = true;  // the client may have sent a request already
+    self->keep_alive_ = false;
+    HttpResponse response =
+        TransportErrorResponse(503, "Server is at its connection limit; try again later");
+    response.headers.emplace_back("Retry-After", "1");
+    self->Respond(std::move(response));
+  });
+}
+
 void Session::OnServerStop() {
   if (phase_ == Phase::kIdle || phase_ == Phase::kLingering) Close();
+}
+
+bool Session::ClaimForEviction(int64_t since) {
+  if (released_) return false;  // closing or rejected: holds no slot to take
+  if (!waiting_since_.compare_exchange_strong(since, kEvicted, std::memory_order_relaxed)) {
+    return false;
+  }
+  released_ = true;
+  ++ctx_.released;
+  return true;
+}
+
+void Session::Release() {
+  std::lock_guard lock(ctx_.mu);
+  if (released_) return;
+  released_ = true;
+  ++ctx_.released;
+  waiting_since_.store(kEvicted, std::memory_order_relaxed);  // no claim can succeed now
+}
+
+void Session::OnEvicted() { Close(); }
+
+void Session::EnterWait(Clock::time_point now) {
+  // Only called when not waiting, so no claim can be overwritten.
+  waiting_since_.store(std::max<int64_t>(1, now.time_since_epoch().count()),
+                       std::memory_order_relaxed);
+}
+
+bool Session::LeaveWait() {
+  return waiting_since_.exchange(kNotWaiting, std::memory_order_relaxed) != kEvicted;
 }
 
 // --- Reading ---
@@ -149,13 +243,16 @@ void Session::ReadRequest() {
   timed_out_ = false;
   linger_ = false;
   head_request_ = false;
+  const Clock::time_point now = Clock::now();
+  EnterWait(now);
   if (buffer_.size() > 0) {  // a pipelined request is already here
-    phase_ = Phase::kReading;
-    SetDeadline(options.read_timeout);
+    StartRequest(now);
     return ParseHeader();
   }
   phase_ = Phase::kIdle;
-  SetDeadline(options.idle_timeout);
+  // A new connection that sends nothing is a slowloris too: the header timeout bounds its wait.
+  deadline_ = now + (served_any_ ? options.idle_timeout
+                                 : std::min(options.idle_timeout, options.header_timeout));
   ArmTimer();
   socket_.async_read_some(
       buffer_.prepare(kReadSize),
@@ -166,9 +263,14 @@ void Session::OnFirstBytes(beast::error_code ec, size_t n) {
   // EOF, reset, idle timeout or stop: nothing to answer.
   if (ec || closed_) return Close();
   buffer_.commit(n);
-  phase_ = Phase::kReading;
-  SetDeadline(ctx_.options.read_timeout);
+  StartRequest(Clock::now());
   ParseHeader();
+}
+
+void Session::StartRequest(Clock::time_point now) {
+  phase_ = Phase::kReading;
+  request_start_ = now;
+  deadline_ = now + std::min(ctx_.options.header_timeout, ctx_.options.read_timeout);
 }
 
 void Session::ParseHeader() {
@@ -190,6 +292,10 @@ void Session::ParseHeader() {
 }
 
 void Session::OnHeader() {
+  // Claimed for eviction meanwhile: go quietly.
+  if (!LeaveWait()) return Close();
+  served_any_ = true;
+  deadline_ = request_start_ + ctx_.options.read_timeout;  // now for the body
   const auto& message = parser_->get();
   version_ = message.version();
   keep_alive_ = parser_->keep_alive();
@@ -297,6 +403,8 @@ HttpResponse Session::Invoke() {
 }
 
 void Session::Fail(int http_status, std::string_view message) {
+  // Claimed for eviction meanwhile: go quietly.
+  if (!LeaveWait()) return Close();
   linger_ = true;  // the rest of the request, if any, is unread
   keep_alive_ = false;
   Respond(TransportErrorResponse(http_status, message));
@@ -336,7 +444,8 @@ void Session::CloseGracefully(bool linger) {
   // Drain what the client still sends so that closing does not reset the connection (which
   // could destroy our response in the client's receive buffer before it reads it).
   phase_ = Phase::kLingering;
-  SetDeadline(std::min<std::chrono::milliseconds>(ctx_.options.read_timeout, kMaxLinger));
+  Release();  // the response is out; a closing connection holds no slot
+  SetDeadline(std::min<std::chrono::milliseconds>(ctx_.options.read_timeout, max_linger_));
   ArmTimer();
   buffer_.clear();
   Drain();
@@ -353,6 +462,7 @@ void Session::Drain() {
 void Session::Close() {
   if (closed_) return;
   closed_ = true;
+  Release();
   beast::error_code ignored;
   socket_.close(ignored);
   ++timer_generation_;

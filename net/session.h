@@ -1,19 +1,30 @@
 // Session: one HTTP/1.1 connection of the HttpServer (net/server.h). Internal to net/; only
 // server.cc and session.cc include this header (it pulls in Beast and Asio).
 //
-// A session loops: wait for the first byte of a request (idle timeout), parse the header with a
-// fresh request_parser (read timeout from the first byte), check it, read the body, run the
-// Handler (inline, or on the blocking pool when IsBlocking says so), write the response, repeat
-// while keep-alive. Errors the HTTP layer finds are answered with TransportErrorResponse and the
-// connection is closed; after such an error the unread input is drained for a short while
-// ("lingering close") so that the client sees the response instead of a reset.
+// A session loops: wait for the first byte of a request (idle timeout; on a new connection the
+// header timeout if shorter), parse the header with a fresh request_parser (header and read
+// timeouts from the first byte), check it, read the body, run the Handler (inline, or on the
+// blocking pool when IsBlocking says so), write the response, repeat while keep-alive. Errors the
+// HTTP layer finds are answered with TransportErrorResponse and the connection is closed; after
+// such an error the unread input is drained for a short while ("lingering close") so that the
+// client sees the response instead of a reset.
 //
 // Timeouts use one steady_timer per session, re-armed lazily: a phase only moves `deadline_`, and
 // the timer is re-armed just before an asynchronous operation when it would fire too late. A small
 // request that arrives in one read therefore costs no timer operation at all.
 //
+// Connection cap (see net/server.h): while a session waits for request bytes (idle, or reading a
+// header) it publishes since when in the atomic `waiting_since_`; the listener reads
+// these to pick the session waiting longest and claims it with a compare-and-swap to kEvicted. A
+// claimed session closes as soon as its executor runs OnEvicted(), or earlier if it leaves the
+// wait first (it sees the claim when it resets `waiting_since_`), so a claim always frees a slot.
+// A session also gives up its slot as soon as it starts closing (lingering included) or when
+// rejected, not only once it is destroyed, so a client reconnecting right after a close never
+// finds its old slot still taken.
+//
 // Thread-safety: a session runs on its own executor (a strand when the server has several
-// threads); Start() and the stop notification may be called from any thread and hop onto it.
+// threads); Start(), Reject() and the stop and eviction notifications may be called from any
+// thread and hop onto it. `waiting_since_` is the one field read from other threads.
 #pragma once
 
 #include <atomic>
@@ -24,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -57,6 +69,10 @@ struct ServerContext {
   // Records a live session so that a stop can reach it.
   void Register(Session* session);
   void Unregister(Session* session);
+  // Whether a just-accepted connection may be served: yes below the cap; at the cap, yes once the
+  // session waiting longest for request bytes has been claimed for eviction (and told to close);
+  // no when no session can be evicted. Called by the listener only (one at a time).
+  bool AdmitConnection();
   // Tells every live session that the server is stopping (idle ones close at once).
   // REQUIRES: `stopping` is already true.
   void NotifySessionsOfStop();
@@ -68,9 +84,27 @@ struct ServerContext {
 
   std::mutex mu;
   std::unordered_set<Session*> sessions;  // guarded by mu
+  // Registered sessions that no longer hold a slot of the cap (closed, claimed for eviction, or
+  // rejected) but are not destroyed yet; guarded by mu.
+  size_t released = 0;
 
   asio::io_context ioc;
   asio::thread_pool blocking_pool;
+
+ private:
+  struct Candidate {
+    int64_t since;
+    std::weak_ptr<Session> session;
+  };
+  // Claims the session waiting longest, or returns null. REQUIRES: mu held.
+  std::shared_ptr<Session> ClaimEvictionLocked();
+  // Refills `candidates_` with the sessions waiting longest, oldest last. REQUIRES: mu held.
+  void FindCandidatesLocked();
+
+  // The oldest waiting sessions found by the last scan, oldest last; guarded by mu. A candidate
+  // that left its wait since fails its claim and is skipped. Anything that started waiting after
+  // the scan is younger than every candidate still valid, so the order stays right.
+  std::vector<Candidate> candidates_;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -80,8 +114,24 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // The value of waiting_since() for a session that is not waiting, and for a claimed one.
+  static constexpr int64_t kNotWaiting = 0;
+  static constexpr int64_t kEvicted = -1;
+
   // Starts serving on the session's executor. Call once, right after make_shared.
   void Start();
+  // Instead of Start(): answers 503 (connection limit) and closes.
+  void Reject();
+  // Since when (steady clock, ns) the session has been waiting for request bytes; kNotWaiting or
+  // kEvicted otherwise. Safe from any thread.
+  int64_t waiting_since() const { return waiting_since_.load(std::memory_order_relaxed); }
+  // Claims the session for eviction if it is still in the wait that began at `since`.
+  // REQUIRES: ctx.mu held (the claim releases the session's slot).
+  bool ClaimForEviction(int64_t since);
+  // Whether the session gave up its slot (see ServerContext::released). REQUIRES: ctx.mu held.
+  bool released() const { return released_; }
+  // The session was claimed for eviction: close. Runs on the session's executor.
+  void OnEvicted();
   // The server is stopping: close now if idle, else finish the current request with
   // Connection: close. Runs on the session's executor.
   void OnServerStop();
@@ -94,6 +144,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Reading.
   void ReadRequest();
   void OnFirstBytes(beast::error_code ec, size_t n);
+  // The first byte of a request is here: the header and read timeouts run from `now`.
+  void StartRequest(Clock::time_point now);
   void ParseHeader();
   void OnHeader();
   void ReadBody();
@@ -109,6 +161,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void Drain();
   void Close();
   void SetDeadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
+  // Starts waiting for a request's bytes (evictable from now on).
+  void EnterWait(Clock::time_point now);
+  // Stops waiting; false if the session was claimed for eviction (the caller then closes).
+  bool LeaveWait();
+  // Gives up the session's slot of the cap (closing, or rejected): it counts no more, and can no
+  // longer be claimed.
+  void Release();
   void ArmTimer();
   void OnTimer(uint64_t generation, beast::error_code ec);
 
@@ -124,6 +183,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Phase phase_ = Phase::kIdle;
   Clock::time_point deadline_;
+  Clock::time_point request_start_;  // the first byte of the current request
+  std::chrono::milliseconds max_linger_;
+  std::atomic<int64_t> waiting_since_{kNotWaiting};
+  bool released_ = false;    // gave up its slot of the cap; guarded by ctx_.mu
+  bool served_any_ = false;  // a request header has been read on this connection
   Clock::time_point timer_expiry_;
   uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <rocksdb/db.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/snapshot.h>
 #include <rocksdb/write_batch.h>
@@ -13,6 +14,7 @@
 #include "persist/db_options.h"
 #include "persist/entity_codec.h"
 #include "persist/keys.h"
+#include "persist/log_tail_check.h"
 #include "persist/max_merge.h"
 
 namespace contactd::persist {
@@ -20,6 +22,8 @@ namespace {
 
 constexpr size_t kMiB = size_t{1} << 20;
 constexpr size_t kContactsReadahead = 4 * kMiB;
+// How often a failing recovery is retried (RocksStore::Recover).
+constexpr auto kRecoveryInterval = std::chrono::milliseconds(100);
 
 std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
@@ -110,6 +114,26 @@ Status Scan(const ScanContext& ctx, rocksdb::ColumnFamilyHandle* handle, Cf cf, 
                                   std::string(CfName(cf)) + "): " + s.ToString()};
 }
 
+// Opens the database with contactd's options; `filter` (may be null) sees every WAL record
+// replayed. RocksDB's automatic error recovery is off: RocksStore::Recover() replaces it.
+rocksdb::Status OpenDb(const RocksStoreOptions& options, rocksdb::WalFilter* filter,
+                       std::unique_ptr<rocksdb::DB>* db,
+                       std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>>* handles) {
+  rocksdb::DBOptions db_options = MakeDbOptions(options.env);
+  db_options.listeners.push_back(NoAutoRecoveryListener());
+  db_options.max_bgerror_resume_count = 0;
+  db_options.wal_filter = filter;
+  std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
+  rocksdb::DB* raw_db = nullptr;
+  const rocksdb::Status s =
+      rocksdb::DB::Open(db_options, options.path, MakeCfDescriptors(), &raw_handles, &raw_db);
+  if (!s.ok()) return s;
+  db->reset(raw_db);
+  handles->clear();
+  for (rocksdb::ColumnFamilyHandle* h : raw_handles) handles->emplace_back(h);
+  return s;
+}
+
 }  // namespace
 
 RocksStore::RocksStore(RocksStoreOptions options, std::unique_ptr<rocksdb::DB> db,
@@ -119,21 +143,20 @@ RocksStore::RocksStore(RocksStoreOptions options, std::unique_ptr<rocksdb::DB> d
 RocksStore::~RocksStore() {
   handles_.clear();
   // Close() reports errors instead of hiding them in the destructor; there is nobody to tell.
-  db_->Close().PermitUncheckedError();
+  if (db_ != nullptr) db_->Close().PermitUncheckedError();
 }
 
 Result<std::unique_ptr<RocksStore>> RocksStore::Open(const RocksStoreOptions& options) {
-  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = MakeCfDescriptors();
-  std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
-  rocksdb::DB* raw_db = nullptr;
   rocksdb::Env* env = options.env != nullptr ? options.env : rocksdb::Env::Default();
   const bool is_new = env->FileExists(options.path + "/CURRENT").IsNotFound();
-  const rocksdb::Status s = rocksdb::DB::Open(MakeDbOptions(options.env), options.path, descriptors,
-                                              &raw_handles, &raw_db);
-  if (!s.ok()) return OpenError(options.path, s);
-  std::unique_ptr<rocksdb::DB> db(raw_db);
+  if (!is_new) {
+    // Damage RocksDB would take for a torn write and skip without a word (log_tail_check.h).
+    if (Status st = CheckLogTails(options.path, env); !st.ok()) return st;
+  }
+  std::unique_ptr<rocksdb::DB> db;
   std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles;
-  for (rocksdb::ColumnFamilyHandle* h : raw_handles) handles.emplace_back(h);
+  const rocksdb::Status s = OpenDb(options, nullptr, &db, &handles);
+  if (!s.ok()) return OpenError(options.path, s);
   std::unique_ptr<RocksStore> store(new RocksStore(options, std::move(db), std::move(handles)));
   store->is_new_ = is_new;
   if (Status st = store->CheckFormatVersion(); !st.ok()) return st;
@@ -218,26 +241,81 @@ Status RocksStore::AddOp(const Mutation::Op& op, rocksdb::WriteBatch* b) const {
 }
 
 Status RocksStore::Commit(const Mutation& m) {
-  rocksdb::WriteBatch batch;
-  for (const Mutation::Op& op : m.ops) {
-    if (Status s = AddOp(op, &batch); !s.ok()) return s;
-  }
-  // A failed write leaves RocksDB refusing writes (a background error) until it recovers, by
-  // itself (disk full) or through Resume(). One caller tries Resume() once, then writes anyway: if
-  // the database is still stopped, the write reports the original reason ("disk full").
-  if (needs_resume_.exchange(false, std::memory_order_acq_rel)) {
-    db_->Resume().PermitUncheckedError();
+  // A failed write leaves RocksDB refusing writes (a background error): recover first.
+  if (needs_resume_.load(std::memory_order_acquire)) {
+    if (Status s = Recover(); !s.ok()) return s;
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.durability == RocksStoreOptions::kSync;
-  if (rocksdb::Status s = db_->Write(wo, &batch); !s.ok()) {
-    needs_resume_.store(true, std::memory_order_release);
+  // The token lets a recovery drop this batch from the WAL if the write fails (failed_writes.h).
+  const std::string token = failed_writes_.NextToken();
+  rocksdb::Status s;
+  {
+    std::shared_lock lock(db_mu_);  // handles_ and db_ stay put until the write is done
+    if (db_ == nullptr) {
+      return {Code::kUnavailable, "cannot write to data directory " + options_.path +
+                                      ": still recovering from a failed write"};
+    }
+    rocksdb::WriteBatch batch;
+    for (const Mutation::Op& op : m.ops) {
+      if (Status st = AddOp(op, &batch); !st.ok()) return st;
+    }
+    if (s = batch.PutLogData(token); !s.ok()) {
+      return {Code::kInternal, "cannot build a write batch: " + s.ToString()};
+    }
+    s = db_->Write(wo, &batch);
+  }
+  if (s.ok()) return {};
+  failed_writes_.MarkFailed(token);
+  needs_resume_.store(true, std::memory_order_release);
+  // Recover at once: when the disk works again, the failed record is gone before the caller hears
+  // of the failure, so a crash from now on cannot bring it back.
+  (void)Recover();
+  return WriteError(options_.path, s);
+}
+
+Status RocksStore::Recover() {
+  std::unique_lock lock(db_mu_);
+  if (!needs_resume_.load(std::memory_order_acquire)) return {};
+  const auto now = std::chrono::steady_clock::now();
+  if (!last_recovery_error_.ok() && now - last_recovery_ < kRecoveryInterval) {
+    return last_recovery_error_;
+  }
+  last_recovery_ = now;
+  last_recovery_error_ = Reopen();
+  if (last_recovery_error_.ok()) needs_resume_.store(false, std::memory_order_release);
+  return last_recovery_error_;
+}
+
+Status RocksStore::Reopen() {
+  handles_.clear();
+  if (db_ != nullptr) {
+    db_->Close().PermitUncheckedError();  // it reports the earlier failure
+    db_.reset();
+  }
+  // If the reopen fails (the disk still fails), a crash must not replay the failed records either.
+  failed_writes_.TruncateFailedRecords(
+      options_.path, options_.env != nullptr ? options_.env : rocksdb::Env::Default());
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<std::unique_ptr<rocksdb::ColumnFamilyHandle>> handles;
+  if (rocksdb::Status s = OpenDb(options_, failed_writes_.filter(), &db, &handles); !s.ok()) {
+    return WriteError(options_.path, s);  // the disk still fails: report it as a write would
+  }
+  db_ = std::move(db);
+  handles_ = std::move(handles);
+  // Flushing makes the WAL that held the failed records obsolete (RocksDB deletes it), so the
+  // tokens can be forgotten.
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (const auto& h : handles_) all.push_back(h.get());
+  if (rocksdb::Status s = db_->Flush(rocksdb::FlushOptions(), all); !s.ok()) {
     return WriteError(options_.path, s);
   }
+  failed_writes_.Clear();
   return {};
 }
 
 Status RocksStore::Load(LoadSink* sink) {
+  std::shared_lock lock(db_mu_);
   rocksdb::ManagedSnapshot snapshot(db_.get());
   const ScanContext ctx{db_.get(), snapshot.snapshot(), options_.path};
   const std::string& path = options_.path;
@@ -312,10 +390,9 @@ Status RocksStore::Load(LoadSink* sink) {
 Status RocksStore::Flush() {
   // After a failed write the WAL must not be touched until the database has recovered (RocksDB
   // treats syncing a WAL file that saw an error as a bug).
-  if (needs_resume_.load(std::memory_order_acquire)) {
-    if (rocksdb::Status r = db_->Resume(); !r.ok()) return WriteError(options_.path, r);
-    needs_resume_.store(false, std::memory_order_release);
-  }
+  if (Status r = Recover(); !r.ok()) return r;
+  std::shared_lock lock(db_mu_);
+  if (db_ == nullptr) return WriteError(options_.path, rocksdb::Status::Aborted("not open"));
   if (rocksdb::Status s = db_->FlushWAL(/*sync=*/true); !s.ok()) {
     return WriteError(options_.path, s);
   }
@@ -324,6 +401,39 @@ Status RocksStore::Flush() {
   if (rocksdb::Status s = db_->Flush(rocksdb::FlushOptions(), all); !s.ok()) {
     return WriteError(options_.path, s);
   }
+  return {};
+}
+
+Status RocksStore::Erase() {
+  std::lock_guard lock(erase_mu_);
+  if (Status r = Recover(); !r.ok()) return r;  // after a failed write (see Commit())
+  std::shared_lock db_lock(db_mu_);
+  if (db_ == nullptr) return WriteError(options_.path, rocksdb::Status::Aborted("not open"));
+  const uint64_t sequence = db_->GetLatestSequenceNumber();
+  if (sequence == erased_through_) return {};  // nothing written since the last erasure
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (const auto& h : handles_) all.push_back(h.get());
+  rocksdb::FlushOptions flush;
+  flush.allow_write_stall = true;
+  if (rocksdb::Status s = db_->Flush(flush, all); !s.ok()) return WriteError(options_.path, s);
+
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  compact.exclusive_manual_compaction = false;  // background compactions may go on meanwhile
+  for (rocksdb::ColumnFamilyHandle* h : all) {
+    if (rocksdb::Status s = db_->CompactRange(compact, h, nullptr, nullptr); !s.ok()) {
+      return WriteError(options_.path, s);
+    }
+  }
+  // Each job deletes the files it made obsolete as it ends; a forced purge (re-enabling file
+  // deletions with force) also removes any that another job was still holding.
+  if (rocksdb::Status s = db_->DisableFileDeletions(); !s.ok()) {
+    return WriteError(options_.path, s);
+  }
+  if (rocksdb::Status s = db_->EnableFileDeletions(/*force=*/true); !s.ok()) {
+    return WriteError(options_.path, s);
+  }
+  erased_through_ = sequence;
   return {};
 }
 

@@ -93,6 +93,7 @@ class CapturingStorage final : public Storage {
   }
   Status Load(LoadSink*) override { return {}; }
   Status Flush() override { return {}; }
+  Status Erase() override { return {}; }
   bool IsNew() const override { return true; }
 
   std::vector<Batch> TakeBatches() {

@@ -106,5 +106,15 @@ TEST(TransportErrorResponseTest, Shape) {
   EXPECT_TRUE(r.headers.empty());
 }
 
+TEST(RateLimitedResponseTest, Is429WithRetryAfter) {
+  const HttpResponse r = RateLimitedResponse(3);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, R"({"message":"Rate limit exceeded"})");
+  ASSERT_EQ(r.headers.size(), 1u);
+  EXPECT_EQ(r.headers[0].first, "Retry-After");
+  EXPECT_EQ(r.headers[0].second, "3");
+}
+
 }  // namespace
 }  // namespace contactd::net

@@ -1,17 +1,23 @@
 // contactd: the server binary. Wires persist/ (RocksDB), engine/ and net/ (HTTP) together.
 //
-// Start-up: parse flags (exit 2 on a bad one); open the data directory (exit 1 if it is corrupt
-// or in use); start listening (requests get 503 until the data is loaded); rebuild memory from
-// RocksDB and log how long it took; on an empty directory create the default workspace and the
-// operator key; then serve. SIGINT/SIGTERM: stop accepting, finish in-flight requests, flush,
-// exit 0.
+// Start-up: parse flags (exit 2 on a bad one); raise the open-file limit to fit
+// --max-connections (a warning if the hard limit is lower); open the data directory (exit 1 if it
+// is corrupt or in use); start listening (requests get 503 until the data is loaded); rebuild
+// memory from RocksDB and log how long it took; on an empty directory create the default workspace
+// and the operator key; then serve. SIGINT/SIGTERM: stop accepting, finish in-flight requests,
+// flush, exit 0.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "engine/engine.h"
 #include "net/api.h"
+#include "net/rate_limiter.h"
 #include "net/router.h"
 #include "net/server.h"
 #include "persist/rocks_store.h"
@@ -24,6 +30,23 @@ void Log(const char* fmt, auto... args) {
   std::fprintf(stderr, "contactd: ");
   std::fprintf(stderr, fmt, args...);
   std::fputc('\n', stderr);
+}
+
+// Each connection needs a file descriptor: raise the soft limit towards the hard one so that
+// --max-connections can be reached, and say so when it cannot.
+void RaiseFileLimit(size_t max_connections) {
+  constexpr rlim_t kSpare = 256;  // RocksDB files, the listener, logs
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + kSpare;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted) return;
+  const rlim_t before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+  if (limit.rlim_cur < wanted) {
+    Log("warning: the open-file limit (%llu) is below --max-connections + %llu; new connections "
+        "beyond it wait in the listen queue",
+        static_cast<unsigned long long>(limit.rlim_cur), static_cast<unsigned long long>(kSpare));
+  }
 }
 
 void PrintBootstrap(const BootstrapResult& b, const Options& o) {
@@ -42,6 +65,7 @@ void PrintBootstrap(const BootstrapResult& b, const Options& o) {
 }
 
 int Serve(const Options& o) {
+  RaiseFileLimit(o.max_connections);
   persist::RocksStoreOptions store_options;
   store_options.path = o.data_dir;
   store_options.durability =
@@ -54,8 +78,13 @@ int Serve(const Options& o) {
   Engine engine(store->get(), EngineOptions{o.shards, nullptr});
   net::Api api(&engine);
   std::atomic<bool> ready{false};
+  std::optional<net::RateLimiter> limiter;
+  if (o.rate_limit > 0) {
+    limiter.emplace(net::RateLimiterOptions{o.rate_limit, o.rate_burst});
+  }
   net::Router router(
-      api.Routes(), [&](std::string_view key) { return engine.Authenticate(key); }, &ready);
+      api.Routes(), [&](std::string_view key) { return engine.Authenticate(key); }, &ready,
+      limiter ? &*limiter : nullptr);
 
   net::ServerOptions server_options;
   server_options.host = o.host;
@@ -66,6 +95,8 @@ int Serve(const Options& o) {
   server_options.header_limit = o.max_header_bytes;
   server_options.read_timeout = o.read_timeout;
   server_options.idle_timeout = o.idle_timeout;
+  server_options.header_timeout = o.header_timeout;
+  server_options.max_connections = o.max_connections;
   net::HttpServer server(
       server_options, [&](const net::HttpRequest& r) { return router.Handle(r); },
       &net::Router::IsBlocking);

@@ -2,7 +2,9 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <sstream>
 #include <thread>
 
@@ -52,7 +54,20 @@ po::options_description Describe() {
       "read-timeout", po::value<std::string>()->value_name("DURATION")->default_value("30s"),
       "time to receive a whole request once it has started  [CONTACTD_READ_TIMEOUT]")(
       "idle-timeout", po::value<std::string>()->value_name("DURATION")->default_value("60s"),
-      "keep-alive: close a connection idle this long  [CONTACTD_IDLE_TIMEOUT]");
+      "keep-alive: close a connection idle this long  [CONTACTD_IDLE_TIMEOUT]")(
+      "header-timeout", po::value<std::string>()->value_name("DURATION")->default_value("10s"),
+      "time to receive a request's header once it has started; slower ones get 408 "
+      "(bounds slowloris clients)  [CONTACTD_HEADER_TIMEOUT]")(
+      "max-connections", po::value<std::string>()->value_name("N")->default_value("10000"),
+      "connections served at once; at the cap a new one evicts the one waiting longest for "
+      "request bytes (idle or sending its header), or gets 503 if none is  "
+      "[CONTACTD_MAX_CONNECTIONS]")(
+      "rate-limit", po::value<std::string>()->value_name("PER_SECOND")->default_value("0"),
+      "requests per second per API key (token bucket), over it 429 with Retry-After; 0: no "
+      "limit  [CONTACTD_RATE_LIMIT]")(
+      "rate-burst", po::value<std::string>()->value_name("N"),
+      "requests a key may send at once before --rate-limit applies (bucket size); default: "
+      "--rate-limit rounded up, at least 1  [CONTACTD_RATE_BURST]");
   return d;
 }
 
@@ -76,6 +91,14 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view s) {
   if (unit == "ms") return std::chrono::milliseconds(*n);
   if (unit == "m") return std::chrono::minutes(*n);
   return std::nullopt;
+}
+
+std::optional<double> ParseRate(std::string_view s) {
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
+  if (v < 0 || v > 1e9) return std::nullopt;
+  return v;
 }
 
 std::optional<size_t> ParseBytes(std::string_view s) {
@@ -178,6 +201,29 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
   auto idle = ParseDuration(vm["idle-timeout"].as<std::string>());
   if (!idle || idle->count() == 0) return error("--idle-timeout must be a duration like 60s");
   o.idle_timeout = *idle;
+  auto header_timeout = ParseDuration(vm["header-timeout"].as<std::string>());
+  if (!header_timeout || header_timeout->count() == 0) {
+    return error("--header-timeout must be a duration like 10s or 500ms");
+  }
+  o.header_timeout = *header_timeout;
+  std::string_view rest_of_number;
+  auto connections = Number(vm["max-connections"].as<std::string>(), &rest_of_number);
+  if (!connections || !rest_of_number.empty() || *connections < 1 || *connections > 10'000'000) {
+    return error("--max-connections must be a number between 1 and 10000000");
+  }
+  o.max_connections = static_cast<size_t>(*connections);
+  auto rate = ParseRate(vm["rate-limit"].as<std::string>());
+  if (!rate) return error("--rate-limit must be a number of requests per second >= 0 (0: off)");
+  o.rate_limit = *rate;
+  if (vm.count("rate-burst")) {
+    auto burst = Number(vm["rate-burst"].as<std::string>(), &rest_of_number);
+    if (!burst || !rest_of_number.empty() || *burst < 1 || *burst > 1'000'000'000) {
+      return error("--rate-burst must be a number between 1 and 1000000000");
+    }
+    o.rate_burst = static_cast<double>(*burst);
+  } else {
+    o.rate_burst = std::max(1.0, std::ceil(o.rate_limit));
+  }
   return out;
 }
 
