@@ -114,6 +114,36 @@ Status Scan(const ScanContext& ctx, rocksdb::ColumnFamilyHandle* handle, Cf cf, 
                                   std::string(CfName(cf)) + "): " + s.ToString()};
 }
 
+// DB::Write, with ThreadSanitizer's view of it corrected. Concurrent writes join a RocksDB write
+// group whose leader copies the other threads' batches into the WAL. Debian's RocksDB is not
+// instrumented, so TSan cannot see the hand-off and reports the leader's copy (an intercepted
+// memcpy) as racing with the owner's building of its batch. Under TSan the accesses made inside
+// DB::Write are therefore ignored; everything contactd does before and after it is still checked.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CONTACTD_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define CONTACTD_TSAN 1
+#endif
+#ifdef CONTACTD_TSAN
+extern "C" void __tsan_ignore_thread_begin();
+extern "C" void __tsan_ignore_thread_end();
+rocksdb::Status WriteInGroup(rocksdb::DB* db, const rocksdb::WriteOptions& wo,
+                             rocksdb::WriteBatch* batch) {
+  __tsan_ignore_thread_begin();
+  rocksdb::Status s = db->Write(wo, batch);
+  __tsan_ignore_thread_end();
+  return s;
+}
+#else
+rocksdb::Status WriteInGroup(rocksdb::DB* db, const rocksdb::WriteOptions& wo,
+                             rocksdb::WriteBatch* batch) {
+  return db->Write(wo, batch);
+}
+#endif
+
 // Opens the database with contactd's options; `filter` (may be null) sees every WAL record
 // replayed. RocksDB's automatic error recovery is off: RocksStore::Recover() replaces it.
 rocksdb::Status OpenDb(const RocksStoreOptions& options, rocksdb::WalFilter* filter,
@@ -263,7 +293,7 @@ Status RocksStore::Commit(const Mutation& m) {
     if (s = batch.PutLogData(token); !s.ok()) {
       return {Code::kInternal, "cannot build a write batch: " + s.ToString()};
     }
-    s = db_->Write(wo, &batch);
+    s = WriteInGroup(db_.get(), wo, &batch);
   }
   if (s.ok()) return {};
   failed_writes_.MarkFailed(token);
