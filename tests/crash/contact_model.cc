@@ -83,24 +83,6 @@ bool ReadAttrs(const Json& j, Attrs* out, std::string* error) {
 
 }  // namespace
 
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out.push_back(ch);
-    }
-  }
-  return out + "\"";
-}
-
 Values Apply(const Values* before, const Write& w) {
   Values v = before != nullptr ? *before : Values{};
   ApplyChange(w.name, &v.name);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "tests/support/json.h"
+#include "tests/support/strings.h"
 
 namespace contactd::crash {
 
@@ -92,6 +93,6 @@ std::string Describe(const Contact& c);
 uint64_t IdNumber(const std::string& id);
 
 // A JSON string literal (quotes, backslashes and control characters escaped).
-std::string Quote(const std::string& s);
+using testing::Quote;  // tests/support/strings.h
 
 }  // namespace contactd::crash

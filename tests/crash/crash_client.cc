@@ -8,6 +8,7 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
+#include "tests/support/strings.h"
 
 namespace contactd::crash {
 namespace {
@@ -16,22 +17,7 @@ using testing::HttpClient;
 using testing::HttpResult;
 using testing::Json;
 
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string PathEncode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
+using testing::PathEncode;  // tests/support/strings.h
 
 uint64_t SplitMix64(uint64_t x) {
   x += 0x9E3779B97F4A7C15ULL;

@@ -10,6 +10,7 @@
 
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
+#include "tests/support/strings.h"
 
 namespace contactd::crash {
 namespace {
@@ -20,22 +21,8 @@ using testing::Json;
 
 using Found = std::map<std::string, Contact>;  // external_id -> contact as stored
 
-// Percent-encodes everything but RFC 3986 unreserved characters (query values and path segments).
-std::string Encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
+// Query values and path segments are percent-encoded alike (tests/support/strings.h).
+using testing::PathEncode;
 
 // Lists every contact with keyset paging. False (after recording a violation) on any failure.
 bool ReadAll(HttpClient& http, const std::string& key, const std::string& chatbot, Shared* shared,
@@ -45,7 +32,7 @@ bool ReadAll(HttpClient& http, const std::string& key, const std::string& chatbo
   std::set<std::string> ids;
   int64_t total = -1;
   for (int page = 0;; ++page) {
-    const std::string target = cursor.empty() ? base : base + "&cursor=" + Encode(cursor);
+    const std::string target = cursor.empty() ? base : base + "&cursor=" + PathEncode(cursor);
     HttpResult r = http.Request("GET", target, "", {{"Authorization", "Bearer " + key}});
     const Json j(r.body);
     if (r.status != 200 || !j["data"].valid()) {
@@ -174,8 +161,9 @@ void SpotCheck(HttpClient& http, const std::string& key, const std::string& chat
     }
     for (const size_t slot : sample) {
       const std::string ext = client->ExternalId(static_cast<int>(slot));
-      HttpResult r = http.Request("GET", "/api/v1/chatbots/" + chatbot + "/contacts/" + Encode(ext),
-                                  "", {{"Authorization", "Bearer " + key}});
+      HttpResult r =
+          http.Request("GET", "/api/v1/chatbots/" + chatbot + "/contacts/" + PathEncode(ext), "",
+                       {{"Authorization", "Bearer " + key}});
       const std::optional<Contact>& expected = slots[slot];
       std::string error;
       std::optional<Contact> got;

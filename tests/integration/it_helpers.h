@@ -28,6 +28,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
 #include "tests/support/server_process.h"
+#include "tests/support/strings.h"
 #include "tests/support/temp_dir.h"
 
 #define SKIP_KNOWN_BUG(why)                             \
@@ -142,42 +143,6 @@ inline IssueList Issues(const HttpResult& r) {
 inline IssueList Sorted(IssueList l) {
   std::sort(l.begin(), l.end());
   return l;
-}
-
-// Percent-encodes everything but RFC 3986 unreserved characters.
-inline std::string PathEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-// A JSON string literal for `s` (quotes, backslashes and control characters escaped).
-inline std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
-      out.push_back('\\');
-      out.push_back(ch);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out.push_back(ch);
-    }
-  }
-  return out + "\"";
 }
 
 // A name no other test in this process uses: prefix + counter.
