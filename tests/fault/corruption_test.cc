@@ -20,6 +20,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@
 #include <gtest/gtest.h>
 
 #include "persist/log_tail_check.h"
+#include "tests/fault/in_process_server.h"
 
 #include "tests/support/http_client.h"
 #include "tests/support/json.h"
@@ -70,27 +72,11 @@ std::string Dump(uint16_t port) {
   HttpClient http("127.0.0.1", port);
   const std::vector<std::pair<std::string, std::string>> auth = {
       {"Authorization", std::string("Bearer ") + kKey}};
-  std::string out;
-  auto read = [&](const std::string& target) -> std::string {
-    const contactd::testing::HttpResult r = http.Request("GET", target, "", auth);
-    if (r.status != 200) return {};
-    out += target + " " + r.body + "\n";
-    return r.body;
-  };
-  if (read("/api/v1/workspaces").empty() || read("/api/v1/apikeys").empty()) return {};
-  const std::string chatbots = read("/api/v1/chatbots");
-  if (chatbots.empty()) return {};
-  const Json list(chatbots);
-  for (size_t i = 0; i < list["data"].size(); ++i) {
-    const std::string base = "/api/v1/chatbots/" + list["data"][i]["id"].str();
-    if (read(base + "/custom-attributes").empty()) return {};
-    for (size_t page = 1;; ++page) {
-      const std::string body = read(base + "/contacts?per_page=1000&page=" + std::to_string(page));
-      if (body.empty()) return {};
-      if (static_cast<int64_t>(page) >= Json(body)["pages"]["total_pages"].i64()) break;
-    }
-  }
-  return out;
+  return DumpState([&](const std::string& target) -> std::optional<std::string> {
+    contactd::testing::HttpResult r = http.Request("GET", target, "", auth);
+    if (r.status != 200) return std::nullopt;
+    return std::move(r.body);
+  });
 }
 
 std::string Users(const std::string& prefix, int from, int count) {

@@ -53,12 +53,20 @@ net::HttpResponse InProcessServer::Call(const std::string& method, const std::st
 }
 
 std::string InProcessServer::Dump() {
+  return DumpState([&](const std::string& target) -> std::optional<std::string> {
+    net::HttpResponse r = Call("GET", target);
+    if (r.status != 200) return std::nullopt;
+    return std::move(r.body);
+  });
+}
+
+std::string DumpState(const GetFn& get) {
   std::string out;
   auto read = [&](const std::string& target) -> std::string {
-    net::HttpResponse r = Call("GET", target);
-    if (r.status != 200) return {};
-    out += target + " " + r.body + "\n";
-    return r.body;
+    std::optional<std::string> body = get(target);
+    if (!body) return {};
+    out += target + " " + *body + "\n";
+    return std::move(*body);
   };
   if (read("/api/v1/workspaces").empty() || read("/api/v1/apikeys").empty()) return {};
   const std::string chatbots = read("/api/v1/chatbots");

@@ -11,7 +11,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/clock.h"
@@ -31,6 +33,12 @@ class Api;
 namespace contactd::fault {
 
 inline constexpr const char* kOperatorKey = "oc_test_operator_key_for_fault_tests";
+
+// Reads everything the operator key can see through `get` (a GET of a target: the body of a 200,
+// or nullopt) and renders it as one string: workspaces, keys, chatbots, and each chatbot's custom
+// attributes and contacts. Empty when a read fails. Shared by in-process and real-server tests.
+using GetFn = std::function<std::optional<std::string>(const std::string& target)>;
+std::string DumpState(const GetFn& get);
 
 class InProcessServer {
  public:
