@@ -3,6 +3,8 @@
 //   BM_UpsertChanged  bulk upsert of 1000 existing contacts, each changed, engine only
 //   BM_GetById        get by external_id from a chatbot of 1M contacts, engine only; also reports
 //                     heap bytes per contact (records + indexes)
+//   BM_ExportAll      export (references to every record, in search order) of a chatbot of 1M
+//                     contacts, engine only; arg 0: default order (created_at desc), 1: by name
 //   BM_UpsertRocks    bulk upsert through RocksDB, sync or buffered, 1-8 writer threads (group
 //                     commit shares one fsync among concurrent writers)
 // Threads of one benchmark write to one shared chatbot, the hard case for the write path.
@@ -201,6 +203,30 @@ void BM_GetById(benchmark::State& state) {
       benchmark::Counter(bytes_per_contact, benchmark::Counter::kAvgThreads);
 }
 BENCHMARK(BM_GetById)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_ExportAll(benchmark::State& state) {
+  const size_t contacts = 1'000'000;
+  static std::unique_ptr<MemoryStorage> storage;
+  static std::unique_ptr<Fixture> fixture;
+  if (!fixture) {
+    storage = std::make_unique<MemoryStorage>();
+    storage->set_keep_data(false);
+    fixture = std::make_unique<Fixture>(storage.get());
+    for (size_t first = 0; first < contacts; first += kBatch) {
+      fixture->Upsert(MakeBatch(9, first));
+    }
+  }
+  search::SearchInput in;
+  if (state.range(0) == 1) in.sort.push_back({"name", false, "sort"});
+  for (auto _ : state) {
+    auto r = fixture->engine.ExportContacts(fixture->admin, "bench", in);
+    Fixture::Check(r.status());
+    if (r->records.size() != contacts) std::abort();
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * contacts));
+}
+BENCHMARK(BM_ExportAll)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Durable upserts through RocksDB. range(0): 1 = sync, 0 = buffered.
 void BM_UpsertRocks(benchmark::State& state) {

@@ -12,12 +12,15 @@
 //      an already-persisted change to both, so no reader ever sees part of a request, anything
 //      not yet persisted, or a record without its index entries.
 //
-// Thread-safety: as above; `info` is immutable.
+// Thread-safety: as above. `info()` is immutable (workspace, no, id and created_at never change);
+// the name and default_country that UpdateChatbot changes are read with current_info(), a copy
+// taken under a mutex of its own.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 
 #include "engine/contact_table.h"
 #include "engine/intents.h"
@@ -31,9 +34,20 @@ namespace contactd {
 class Chatbot {
  public:
   explicit Chatbot(ChatbotInfo info, std::shared_ptr<const Schema> schema)
-      : info_(std::move(info)), schema_(std::move(schema)) {}
+      : info_(info), current_(std::move(info)), schema_(std::move(schema)) {}
 
+  // The fixed fields (workspace, no, id, created_at); name and default_country as created.
   const ChatbotInfo& info() const { return info_; }
+  // Every field with its current value.
+  ChatbotInfo current_info() const {
+    std::lock_guard lock(current_mu_);
+    return current_;
+  }
+  void set_name_and_country(std::string name, std::string default_country) {
+    std::lock_guard lock(current_mu_);
+    current_.name = std::move(name);
+    current_.default_country = std::move(default_country);
+  }
 
   SharedMutex& schema_lock() { return schema_lock_; }
   // The current schema snapshot; safe without schema_lock.
@@ -61,6 +75,8 @@ class Chatbot {
 
  private:
   const ChatbotInfo info_;
+  mutable std::mutex current_mu_;
+  ChatbotInfo current_;
   SharedMutex schema_lock_;
   mutable std::mutex schema_ptr_mu_;
   std::shared_ptr<const Schema> schema_;

@@ -144,6 +144,10 @@ struct ContactInput {
   FieldPatch<std::string> phonenumber;
   FieldPatch<std::vector<StripeAccount>> stripe_accounts;
   FieldPatch<std::vector<std::pair<std::string, RawValue>>> custom_attributes;
+  // How a set `custom_attributes` applies: false replaces the stored attributes (the API's upsert
+  // and PATCH); true sets only the attributes listed, a null value clearing one, and keeps the
+  // others (a CSV import row, whose columns name single attributes).
+  bool merge_custom_attributes = false;
 };
 
 std::string FormatContactId(ContactId id);  // "contact_42"

@@ -38,6 +38,8 @@ class ContactTable {
 
   // REQUIRES: `row` holds a contact.
   RecordView Get(Row row) const { return rows_[row].view(); }
+  // The record itself, to share it (a copy is a reference; engine/record.h). REQUIRES: as Get().
+  const Record& record(Row row) const { return rows_[row]; }
 
   // The index hashes of a record's keys. Computing them needs no lock, so writers compute them
   // before taking the exclusive lock and pass them to Insert()/Replace().

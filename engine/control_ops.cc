@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "engine/engine.h"
+#include "engine/phone.h"
 #include "engine/secrets.h"
 
 namespace contactd {
@@ -25,6 +26,24 @@ void CheckDisplayName(const std::optional<std::string>& name, std::vector<Issue>
   } else if (auto p = CheckPlainText(*name, 200); !p.empty()) {
     issues->push_back({"name", p});
   }
+}
+
+// Checks a chatbot's default_country patch; returns the value to store (upper case; empty when
+// cleared), or nothing when absent.
+std::optional<std::string> CheckDefaultCountry(const FieldPatch<std::string>& in,
+                                               std::vector<Issue>* issues) {
+  if (in.absent()) return std::nullopt;
+  if (in.is_null() || in.value.empty()) return std::string();
+  std::string region = in.value;
+  for (char& c : region) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  if (region.size() != 2 || !phone::IsKnownRegion(region)) {
+    issues->push_back(
+        {"default_country", "Unknown country; use an ISO 3166-1 alpha-2 code such as \"GB\""});
+    return std::nullopt;
+  }
+  return region;
 }
 
 }  // namespace
@@ -140,13 +159,15 @@ Result<ChatbotInfo> Engine::CreateChatbot(const Principal& p, const ChatbotInput
   if (in.id) {
     if (auto problem = CheckPublicId(*in.id); !problem.empty()) issues.push_back({"id", problem});
   }
+  const std::optional<std::string> country = CheckDefaultCountry(in.default_country, &issues);
   if (!issues.empty()) return Invalid(std::move(issues));
 
   std::unique_lock lock(control_mu_);
   auto ws = workspaces_.find(p.workspace);
   if (ws == workspaces_.end()) return NotFound();
-  ChatbotInfo info{p.workspace, next_chatbot_no_, in.id ? *in.id : secrets::RandomToken(16),
-                   *in.name, Now()};
+  ChatbotInfo info{
+      p.workspace, next_chatbot_no_,    in.id ? *in.id : secrets::RandomToken(16), *in.name,
+      Now(),       country.value_or("")};
   if (directory_.FindChatbot(p.workspace, info.id)) {
     return Status(Code::kAlreadyExists, "A chatbot with this id already exists",
                   {{"id", "Already exists"}});
@@ -170,7 +191,7 @@ Result<std::vector<ChatbotInfo>> Engine::ListChatbots(const Principal& p) const 
   for (const std::string& id : ws->second.chatbots) {
     auto chatbot = directory_.FindChatbot(p.workspace, id);
     if (chatbot && (p.chatbot == 0 || chatbot->info().no == p.chatbot)) {
-      out.push_back(chatbot->info());
+      out.push_back(chatbot->current_info());
     }
   }
   return out;
@@ -179,7 +200,34 @@ Result<std::vector<ChatbotInfo>> Engine::ListChatbots(const Principal& p) const 
 Result<ChatbotInfo> Engine::GetChatbot(const Principal& p, std::string_view id) const {
   auto chatbot = ResolveChatbot(p, id);
   if (!chatbot.ok()) return chatbot.status();
-  return (*chatbot)->info();
+  return (*chatbot)->current_info();
+}
+
+Result<ChatbotInfo> Engine::UpdateChatbot(const Principal& p, std::string_view id,
+                                          const ChatbotInput& in) {
+  if (!p.AtLeast(Role::kAdmin)) return PermissionDenied();
+  std::vector<Issue> issues;
+  if (in.id) issues.push_back({"id", "Cannot be changed"});
+  if (in.name) CheckDisplayName(in.name, &issues);
+  const std::optional<std::string> country = CheckDefaultCountry(in.default_country, &issues);
+  auto resolved = ResolveChatbot(p, id);
+  if (!resolved.ok()) return resolved.status();
+  if (!issues.empty()) return Invalid(std::move(issues));
+  Chatbot& chatbot = **resolved;
+
+  // control_mu_ serializes this with other control changes; the schema lock (shared) with a
+  // delete of the chatbot, which holds it exclusive.
+  std::unique_lock lock(control_mu_);
+  std::shared_lock schema_lock(chatbot.schema_lock());
+  if (chatbot.deleted()) return NotFound();
+  ChatbotInfo next = chatbot.current_info();
+  if (in.name) next.name = *in.name;
+  if (country) next.default_country = *country;
+  Mutation m;
+  m.ops.push_back(Mutation::PutChatbot{next});
+  if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
+  chatbot.set_name_and_country(next.name, next.default_country);
+  return next;
 }
 
 void Engine::ForgetChatbot(Chatbot& chatbot) {

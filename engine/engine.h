@@ -24,6 +24,7 @@
 #include "engine/clock.h"
 #include "engine/contact.h"
 #include "engine/directory.h"
+#include "engine/record.h"
 #include "engine/schema.h"
 #include "engine/search/query.h"
 #include "engine/shared_mutex.h"
@@ -53,8 +54,13 @@ struct NewWorkspace {
 };
 
 struct ChatbotInput {
-  std::optional<std::string> id;  // generated when absent
+  std::optional<std::string> id;  // generated when absent; not changeable
   std::optional<std::string> name;
+  // ISO 3166-1 alpha-2 region ("GB"; any case, stored upper case) that imports use for phone
+  // numbers written without "+" when the import names none. Absent: unchanged (none when
+  // creating); null (an empty string here) clears it. Unknown regions are kInvalidArgument with an
+  // issue on "default_country".
+  FieldPatch<std::string> default_country;
 };
 
 struct ApiKeyInput {
@@ -88,6 +94,27 @@ struct BootstrapResult {
   bool created = false;            // first start: the default workspace was created
   std::string operator_key;        // the plaintext, when created and generated here
   bool given_key_ignored = false;  // a key was given but the data dir already has an operator key
+};
+
+// The outcome of ImportContacts for one batch.
+struct ImportBatchResult {
+  size_t created = 0;
+  size_t updated = 0;
+  size_t unchanged = 0;  // valid items that changed nothing (not written)
+  // The items that were not written, each with every issue found for it. `item` indexes the
+  // batch; issue fields are relative to the item ("email", "custom_attributes.ltv").
+  struct Failure {
+    size_t item = 0;
+    std::vector<Issue> issues;
+  };
+  std::vector<Failure> failures;  // sorted by item
+};
+
+// Every contact matching a search, in its order, at one instant: the records are immutable and
+// shared with the engine (a reference each), so later writes do not change them.
+struct ContactSnapshot {
+  std::shared_ptr<const Schema> schema;  // names every attribute the records use
+  std::vector<Record> records;
 };
 
 struct RecoveryStats {
@@ -127,6 +154,9 @@ class Engine {
   Result<ChatbotInfo> CreateChatbot(const Principal& p, const ChatbotInput& in);
   Result<std::vector<ChatbotInfo>> ListChatbots(const Principal& p) const;
   Result<ChatbotInfo> GetChatbot(const Principal& p, std::string_view id) const;
+  // Changes a chatbot's name and default_country (the fields set in `in`; `id` must be absent).
+  Result<ChatbotInfo> UpdateChatbot(const Principal& p, std::string_view id,
+                                    const ChatbotInput& in);
   Status DeleteChatbot(const Principal& p, std::string_view id);
 
   // API keys (admin).
@@ -154,6 +184,21 @@ class Engine {
   // Search, filter, sort and page (engine/search/query.h). Issue fields are those of the input.
   Result<ContactList> Search(const Principal& p, std::string_view chatbot,
                              const search::SearchInput& input) const;
+  // Import (member): like UpsertContacts, but an item with a problem is reported and left out
+  // instead of failing the batch, and the other items are written as one atomic Mutation.
+  // Problems: invalid values, an email or external_id clash with a stored contact or with an
+  // earlier item, an external_id repeated in the batch (the later item fails). Leaving an item out
+  // can make another fail (it wanted the email the first one released): the check repeats until
+  // the written set is consistent. With `dry_run` every check runs and nothing is written.
+  // REQUIRES: items.size() <= kMaxBatch. Whole-batch errors (chatbot not found, kUnavailable)
+  // are returned as a Status, and then nothing was written.
+  Result<ImportBatchResult> ImportContacts(const Principal& p, std::string_view chatbot,
+                                           std::vector<ContactInput> items, bool dry_run);
+  // Export (member): every contact matching `input` (filters, q, sort; its paging fields must be
+  // unset) in search order, as of one instant. Holds the chatbot's data lock shared only while it
+  // collects the references.
+  Result<ContactSnapshot> ExportContacts(const Principal& p, std::string_view chatbot,
+                                         const search::SearchInput& input) const;
   Result<ContactOne> GetContact(const Principal& p, std::string_view chatbot,
                                 std::string_view external_id) const;
   Result<ContactOne> UpdateContact(const Principal& p, std::string_view chatbot,

@@ -26,6 +26,7 @@
 #include "engine/record.h"
 
 #include <bit>
+#include <new>
 
 #include "engine/coding.h"
 
@@ -386,10 +387,19 @@ std::optional<std::string_view> RecordView::email() const { return Field(kEmail)
 std::optional<std::string_view> RecordView::phonenumber() const { return Field(kPhone); }
 
 Record::Record(std::string_view bytes)
-    : data_(std::make_unique_for_overwrite<char[]>(sizeof(uint32_t) + bytes.size())) {
+    : data_(static_cast<char*>(::operator new(kBytesAt + bytes.size()))) {
+  new (data_) std::atomic<uint32_t>(1);
   const auto n = static_cast<uint32_t>(bytes.size());
-  std::memcpy(data_.get(), &n, sizeof n);
-  std::memcpy(data_.get() + sizeof n, bytes.data(), bytes.size());
+  std::memcpy(data_ + kSizeAt, &n, sizeof n);
+  std::memcpy(data_ + kBytesAt, bytes.data(), bytes.size());
+}
+
+void Record::Unref() noexcept {
+  // acq_rel: the last owner sees every other owner's reads done before it frees the bytes.
+  if (refs().fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    ::operator delete(data_);
+  }
+  data_ = nullptr;
 }
 
 }  // namespace contactd

@@ -41,6 +41,7 @@ struct ChatbotInfo {
   std::string id;
   std::string name;
   int64_t created_at = 0;
+  std::string default_country;  // ISO 3166-1 alpha-2, upper case; empty: none
 };
 
 struct ApiKeyInfo {

@@ -244,6 +244,7 @@ void ValidateContactInput(const Schema& schema, ContactInput in, std::string_vie
     out->stripe_accounts = std::move(in.stripe_accounts);  // absent, or null (clear)
   }
   CheckAttrs(schema, in.custom_attributes, prefix, issues, out);
+  out->merge_attrs = in.merge_custom_attributes;
   if (issues->size() != before) *out = ContactChange{};
 }
 
@@ -258,7 +259,25 @@ Contact ApplyChange(const Schema& schema, Contact base, ContactChange change) {
   apply(change.email, &c.email);
   apply(change.phonenumber, &c.phonenumber);
   if (!change.stripe_accounts.absent()) c.stripe_accounts = std::move(change.stripe_accounts.value);
-  if (!change.attrs.absent()) {
+  if (change.attrs.is_set() && change.merge_attrs) {
+    std::vector<AttrEntry> next = std::move(change.attrs.value);  // sorted
+    const auto& cleared = change.attrs_cleared;                   // sorted
+    const size_t set_count = next.size();
+    auto is_set = [&](AttrNo no) {
+      auto end = next.begin() + static_cast<ptrdiff_t>(set_count);
+      auto it = std::lower_bound(next.begin(), end, no,
+                                 [](const AttrEntry& e, AttrNo n) { return e.attr < n; });
+      return it != end && it->attr == no;
+    };
+    for (const AttrEntry& e : c.attrs) {
+      if (!is_set(e.attr) && !std::binary_search(cleared.begin(), cleared.end(), e.attr)) {
+        next.push_back(e);
+      }
+    }
+    std::sort(next.begin(), next.end(),
+              [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });
+    c.attrs = std::move(next);
+  } else if (!change.attrs.absent()) {
     std::vector<AttrEntry> next = std::move(change.attrs.value);  // empty when null
     const auto& cleared = change.attrs_cleared;                   // sorted
     for (const AttrEntry& e : c.attrs) {

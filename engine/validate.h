@@ -41,6 +41,9 @@ struct ContactChange {
   // `attrs_cleared` the attributes explicitly set to null.
   FieldPatch<std::vector<AttrEntry>> attrs;
   std::vector<AttrNo> attrs_cleared;
+  // A set `attrs` changes only the attributes it lists (and those in `attrs_cleared`) and keeps
+  // the others (ContactInput::merge_custom_attributes).
+  bool merge_attrs = false;
 };
 
 // Checks `in` against the field rules and `schema`. Appends one Issue per problem, each field
@@ -50,7 +53,8 @@ void ValidateContactInput(const Schema& schema, ContactInput in, std::string_vie
                           std::vector<Issue>* issues, ContactChange* out);
 
 // The contact that results from applying `change` to `base`. Custom attributes are replaced when
-// set or null, except that values of archived attributes are kept unless explicitly nulled.
+// set or null, except that values of archived attributes are kept unless explicitly nulled; with
+// `merge_attrs` a set list only sets and clears the attributes it names.
 // Does not touch id or timestamps.
 Contact ApplyChange(const Schema& schema, Contact base, ContactChange change);
 

@@ -21,6 +21,7 @@ std::vector<Route> Api::Routes() {
       {"POST", v1 + "/chatbots", Access::kAdmin, bind(&Api::CreateChatbot)},
       {"GET", v1 + "/chatbots", Access::kMember, bind(&Api::ListChatbots)},
       {"GET", v1 + "/chatbots/{id}", Access::kMember, bind(&Api::GetChatbot)},
+      {"PATCH", v1 + "/chatbots/{id}", Access::kAdmin, bind(&Api::UpdateChatbot)},
       {"DELETE", v1 + "/chatbots/{id}", Access::kAdmin, bind(&Api::DeleteChatbot)},
       {"POST", v1 + "/apikeys", Access::kAdmin, bind(&Api::CreateApiKey)},
       {"GET", v1 + "/apikeys", Access::kAdmin, bind(&Api::ListApiKeys)},
@@ -28,6 +29,9 @@ std::vector<Route> Api::Routes() {
       {"POST", contacts, Access::kMember, bind(&Api::UpsertContacts)},
       {"GET", contacts, Access::kMember, bind(&Api::ListContacts)},
       {"POST", contacts + "/search", Access::kMember, bind(&Api::SearchContacts)},
+      {"POST", contacts + "/import", Access::kMember, bind(&Api::ImportContacts)},
+      // Before "/{contact}": a contact whose external_id is "export" is read with a filter.
+      {"GET", contacts + "/export", Access::kMember, bind(&Api::ExportContacts)},
       {"GET", contacts + "/{contact}", Access::kMember, bind(&Api::GetContact)},
       {"PATCH", contacts + "/{contact}", Access::kMember, bind(&Api::UpdateContact)},
       {"DELETE", contacts + "/{contact}", Access::kMember, bind(&Api::DeleteContact)},

@@ -5,12 +5,14 @@
 // Routes (all under /api/v1 except /healthz; {contact} is the contact's external_id):
 //   GET    /healthz                                            no auth
 //   POST   /workspaces, GET /workspaces, DELETE /workspaces/{id}          operator
-//   POST   /chatbots, DELETE /chatbots/{id}                               admin
+//   POST   /chatbots, PATCH /chatbots/{id}, DELETE /chatbots/{id}         admin
 //   GET    /chatbots, GET /chatbots/{id}                                  member (own scope)
 //   POST   /apikeys, GET /apikeys, DELETE /apikeys/{id}                   admin
 //   POST   /chatbots/{chatbot}/contacts            bulk upsert            member
 //   GET    /chatbots/{chatbot}/contacts            list, search, filter   member
 //   POST   /chatbots/{chatbot}/contacts/search     search (JSON body)     member
+//   POST   /chatbots/{chatbot}/contacts/import     CSV/JSON/JSONL import  member (streamed)
+//   GET    /chatbots/{chatbot}/contacts/export     CSV/JSON/JSONL export  member (streamed)
 //   GET|PATCH|DELETE /chatbots/{chatbot}/contacts/{contact}               member
 //   GET|POST /chatbots/{chatbot}/custom-attributes                        member
 //   PUT    /chatbots/{chatbot}/custom-attributes/{name}                   member
@@ -40,6 +42,9 @@ class Api {
   HttpResponse GetContact(RequestContext& ctx);
   HttpResponse UpdateContact(RequestContext& ctx);
   HttpResponse DeleteContact(RequestContext& ctx);
+  // Import and export (handlers_transfer.cc).
+  HttpResponse ImportContacts(RequestContext& ctx);
+  HttpResponse ExportContacts(RequestContext& ctx);
   // Custom attributes (handlers_attributes.cc).
   HttpResponse ListAttributes(RequestContext& ctx);
   HttpResponse DefineAttribute(RequestContext& ctx);
@@ -52,6 +57,7 @@ class Api {
   HttpResponse CreateChatbot(RequestContext& ctx);
   HttpResponse ListChatbots(RequestContext& ctx);
   HttpResponse GetChatbot(RequestContext& ctx);
+  HttpResponse UpdateChatbot(RequestContext& ctx);
   HttpResponse DeleteChatbot(RequestContext& ctx);
   HttpResponse CreateApiKey(RequestContext& ctx);
   HttpResponse ListApiKeys(RequestContext& ctx);

@@ -88,6 +88,12 @@ HttpResponse Api::GetChatbot(RequestContext& ctx) {
   return Render(engine_->GetChatbot(ctx.principal, ctx.params[0]), WriteChatbot);
 }
 
+HttpResponse Api::UpdateChatbot(RequestContext& ctx) {
+  auto in = DecodeChatbotPatchBody(ctx.request.body);
+  if (!in.ok()) return ErrorResponse(in.status());
+  return Render(engine_->UpdateChatbot(ctx.principal, ctx.params[0], *in), WriteChatbot);
+}
+
 HttpResponse Api::DeleteChatbot(RequestContext& ctx) {
   return RenderDeleted(engine_->DeleteChatbot(ctx.principal, ctx.params[0]), ctx.params[0]);
 }

@@ -140,6 +140,32 @@ Status DecodeStrings(std::string_view body, std::initializer_list<StringMember> 
   return issues.empty() ? Status() : Invalid(std::move(issues));
 }
 
+// A chatbot body: id (when `id_allowed`), name, and default_country (a string, or null to clear).
+Result<ChatbotInput> DecodeChatbot(std::string_view body, bool id_allowed) {
+  auto obj = ParseObject(body);
+  if (!obj.ok()) return obj.status();
+  ChatbotInput in;
+  std::vector<Issue> issues;
+  ForEachMember(*obj, "", &issues, [&](std::string_view k, element v) {
+    const std::string field(k);
+    if (k == "id") {
+      if (id_allowed) {
+        ReadOptional(v, field, false, &issues, &in.id);
+      } else {
+        issues.push_back({field, "Cannot be changed"});
+      }
+    } else if (k == "name") {
+      ReadOptional(v, field, false, &issues, &in.name);
+    } else if (k == "default_country") {
+      ReadString(v, field, &issues, &in.default_country);
+    } else {
+      issues.push_back({field, "Unknown field"});
+    }
+  });
+  if (!issues.empty()) return Invalid(std::move(issues));
+  return in;
+}
+
 }  // namespace
 
 Result<DecodedBatch> DecodeUpsertBody(std::string_view body) {
@@ -177,6 +203,20 @@ Result<DecodedBatch> DecodeUpsertBody(std::string_view body) {
     ++i;
   }
   return out;
+}
+
+void DecodeContactItem(std::string_view text, ContactInput* out, std::vector<Issue>* issues) {
+  auto doc = json::Parse(text);
+  if (!doc.ok()) {
+    // "Request body is not valid JSON: <why>" names the whole body; here it is one row.
+    const std::string& message = doc.status().message();
+    const size_t colon = message.find(": ");
+    issues->push_back({"", colon == std::string::npos
+                               ? std::string("Not valid JSON")
+                               : "Not valid JSON: " + message.substr(colon + 2)});
+    return;
+  }
+  DecodeContact(*doc, "", issues, out);
 }
 
 Result<DecodedPatch> DecodePatchBody(std::string_view body) {
@@ -223,10 +263,10 @@ Result<AttributeInput> DecodeAttributeBody(std::string_view body) {
   return in;
 }
 
-Result<ChatbotInput> DecodeChatbotBody(std::string_view body) {
-  ChatbotInput in;
-  if (Status s = DecodeStrings(body, {{"id", &in.id}, {"name", &in.name}}); !s.ok()) return s;
-  return in;
+Result<ChatbotInput> DecodeChatbotBody(std::string_view body) { return DecodeChatbot(body, true); }
+
+Result<ChatbotInput> DecodeChatbotPatchBody(std::string_view body) {
+  return DecodeChatbot(body, false);
 }
 
 Result<ApiKeyInput> DecodeApiKeyBody(std::string_view body) {

@@ -37,9 +37,17 @@ struct DecodedPatch {
 // PATCH /contacts/{id}: {"data": {...}} or the bare object.
 Result<DecodedPatch> DecodePatchBody(std::string_view body);
 
+// One contact object of a JSON or JSONL import, decoded exactly as an upsert item: shape and type
+// problems go to *issues with paths relative to the item ("email", "custom_attributes.ltv"). A
+// `text` that is not JSON is one issue on field "" (the row cannot be read).
+void DecodeContactItem(std::string_view text, ContactInput* out, std::vector<Issue>* issues);
+
 // Control-plane and attribute bodies. JSON type problems are returned as a 400 status.
 Result<AttributeInput> DecodeAttributeBody(std::string_view body);
+// POST /chatbots: {"id"?, "name"?, "default_country"?: "GB" | null}.
 Result<ChatbotInput> DecodeChatbotBody(std::string_view body);
+// PATCH /chatbots/{id}: {"name"?, "default_country"?: "GB" | null}; "id" cannot be changed.
+Result<ChatbotInput> DecodeChatbotPatchBody(std::string_view body);
 Result<ApiKeyInput> DecodeApiKeyBody(std::string_view body);
 struct WorkspaceInput {
   std::optional<std::string> id;

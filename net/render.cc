@@ -67,8 +67,13 @@ void WriteAttribute(JsonWriter& w, const AttrDef& def) {
 }
 
 void WriteChatbot(JsonWriter& w, const ChatbotInfo& c) {
-  w.BeginObject().Field("id", c.id).Field("name", c.name).Field("created_at", c.created_at);
-  w.EndObject();
+  w.BeginObject().Field("id", c.id).Field("name", c.name).Key("default_country");
+  if (c.default_country.empty()) {
+    w.Null();
+  } else {
+    w.String(c.default_country);
+  }
+  w.Field("created_at", c.created_at).EndObject();
 }
 
 void WriteWorkspace(JsonWriter& w, const Workspace& ws) {

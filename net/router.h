@@ -66,6 +66,13 @@ class Router {
     if (request.method == "GET") return false;
     return !(request.method == "POST" && request.path.ends_with("/contacts/search"));
   }
+  // Imports and exports stream: the session calls the handler as soon as the header is in, on
+  // its stream pool, with HttpRequest::body_reader set instead of a body read up front (and the
+  // streaming body limit instead of the normal one). `head` has everything but the body.
+  static bool IsStreaming(const HttpRequest& head) {
+    return (head.method == "POST" && head.path.ends_with("/contacts/import")) ||
+           (head.method == "GET" && head.path.ends_with("/contacts/export"));
+  }
 
  private:
   struct Compiled {

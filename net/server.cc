@@ -26,8 +26,9 @@ using error_code = boost::system::error_code;
 
 class HttpServer::Impl {
  public:
-  Impl(ServerOptions options, Handler handler, IsBlocking is_blocking)
-      : ctx_(std::move(options), std::move(handler), std::move(is_blocking)),
+  Impl(ServerOptions options, Handler handler, IsBlocking is_blocking, IsStreaming is_streaming)
+      : ctx_(std::move(options), std::move(handler), std::move(is_blocking),
+             std::move(is_streaming)),
         strand_(asio::make_strand(ctx_.ioc)),
         acceptor_(strand_),
         retry_timer_(strand_) {}
@@ -131,6 +132,7 @@ void HttpServer::Impl::Run() {
   ctx_.ioc.run();
   for (std::thread& thread : threads) thread.join();
   ctx_.blocking_pool.join();
+  ctx_.stream_pool.join();
 }
 
 void HttpServer::Impl::Stop() {
@@ -144,9 +146,10 @@ void HttpServer::Impl::Stop() {
   ctx_.NotifySessionsOfStop();
 }
 
-HttpServer::HttpServer(ServerOptions options, Handler handler, IsBlocking is_blocking)
-    : impl_(
-          std::make_unique<Impl>(std::move(options), std::move(handler), std::move(is_blocking))) {}
+HttpServer::HttpServer(ServerOptions options, Handler handler, IsBlocking is_blocking,
+                       IsStreaming is_streaming)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(is_blocking),
+                                   std::move(is_streaming))) {}
 
 HttpServer::~HttpServer() = default;
 

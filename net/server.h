@@ -25,6 +25,16 @@
 // sync) run on a separate pool of `blocking_threads`, so Asio threads keep serving other
 // connections meanwhile; all others run inline on the Asio thread.
 //
+// Streaming requests (those for which `is_streaming` returns true on the header: imports and
+// exports) run their handler on a third pool of `stream_threads` as soon as the header is in,
+// with HttpRequest::body_reader instead of a body read up front; further ones queue until a
+// stream thread is free. The body is read in pieces as the handler asks for it, so it is never
+// held whole: it is limited by `stream_body_limit` (0: unlimited) instead of `body_limit`, and
+// `read_timeout` applies to each read (time without progress) instead of to the whole request.
+// A response with HttpResponse::stream set (honoured for streaming handlers only, 500 elsewhere)
+// goes out with chunked encoding (HTTP/1.0: close-delimited), one chunk per BodyWriter::Write,
+// each bounded by the write deadline (max(read_timeout, idle_timeout)).
+//
 // Shutdown (Stop(), or SIGINT/SIGTERM when handle_signals): stop accepting, let in-flight requests
 // finish and send their responses (with Connection: close), close idle connections, then Run()
 // returns.
@@ -48,6 +58,8 @@ struct ServerOptions {
   uint16_t port = 8080;  // 0: any free port; port() tells which
   int threads = 1;
   int blocking_threads = 16;
+  int stream_threads = 4;        // handlers of streaming requests (imports, exports)
+  size_t stream_body_limit = 0;  // streaming request bodies; 0: unlimited
   size_t body_limit = size_t{16} << 20;
   size_t header_limit = size_t{16} << 10;
   std::chrono::milliseconds read_timeout{30'000};
@@ -61,8 +73,11 @@ class HttpServer {
  public:
   using Handler = std::function<HttpResponse(const HttpRequest&)>;
   using IsBlocking = std::function<bool(const HttpRequest&)>;
+  // Called with the request head (no body); empty: no streaming requests.
+  using IsStreaming = std::function<bool(const HttpRequest&)>;
 
-  HttpServer(ServerOptions options, Handler handler, IsBlocking is_blocking);
+  HttpServer(ServerOptions options, Handler handler, IsBlocking is_blocking,
+             IsStreaming is_streaming = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
@@ -30,6 +31,10 @@ constexpr std::chrono::milliseconds kRejectLinger{200};
 constexpr size_t kEvictionBatch = 64;
 
 constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
+// "No limit" for a parser. Not boost::none: Beast 1.74 compares a Content-Length with the optional
+// limit, and any value compares greater than none.
+constexpr uint64_t kNoBodyLimit = UINT64_MAX;
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 void AppendNumber(std::string* out, uint64_t value) {
   char buf[24];
@@ -43,8 +48,10 @@ bool IsSafeHeaderText(std::string_view s) { return s.find_first_of("\r\n") == s.
 // A status that carries a body (and so a Content-Length).
 bool StatusHasBody(int status) { return status >= 200 && status != 204 && status != 304; }
 
-// Writes the status line and headers of `response` (a valid status) into `out`.
-void SerializeHead(const HttpResponse& response, unsigned version, bool close, std::string* out) {
+// Writes the status line and headers of `response` (a valid status) into `out`. A streamed body
+// has no Content-Length: HTTP/1.1 gets chunked encoding, HTTP/1.0 a close-delimited body.
+void SerializeHead(const HttpResponse& response, unsigned version, bool close, bool streamed,
+                   std::string* out) {
   out->clear();
   out->append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   AppendNumber(out, response.status);
@@ -56,7 +63,9 @@ void SerializeHead(const HttpResponse& response, unsigned version, bool close, s
   if (!response.content_type.empty() && IsSafeHeaderText(response.content_type)) {
     out->append("Content-Type: ").append(response.content_type).append("\r\n");
   }
-  if (StatusHasBody(response.status)) {
+  if (streamed) {
+    if (version != 10) out->append("Transfer-Encoding: chunked\r\n");
+  } else if (StatusHasBody(response.status)) {
     out->append("Content-Length: ");
     AppendNumber(out, response.body.size());
     out->append("\r\n");
@@ -92,12 +101,15 @@ bool IsParseError(const beast::error_code& ec) {
 }  // namespace
 
 ServerContext::ServerContext(ServerOptions options, HttpServer::Handler handler,
-                             HttpServer::IsBlocking is_blocking)
+                             HttpServer::IsBlocking is_blocking,
+                             HttpServer::IsStreaming is_streaming)
     : options(std::move(options)),
       handler(std::move(handler)),
       is_blocking(std::move(is_blocking)),
+      is_streaming(std::move(is_streaming)),
       ioc(std::max(1, this->options.threads)),
-      blocking_pool(static_cast<size_t>(std::max(1, this->options.blocking_threads))) {}
+      blocking_pool(static_cast<size_t>(std::max(1, this->options.blocking_threads))),
+      stream_pool(static_cast<size_t>(std::max(1, this->options.stream_threads))) {}
 
 void ServerContext::Register(Session* session) {
   std::lock_guard lock(mu);
@@ -238,7 +250,13 @@ void Session::ReadRequest() {
   if (ctx_.stopping.load(std::memory_order_relaxed)) return CloseGracefully(false);
   const ServerOptions& options = ctx_.options;
   parser_.emplace();
-  parser_->body_limit(options.body_limit);
+  // A streaming request's Content-Length is checked against its own limit once the header says
+  // which kind the request is (OnHeader); the normal limit is applied there too.
+  if (ctx_.is_streaming) {
+    parser_->body_limit(kNoBodyLimit);
+  } else {
+    parser_->body_limit(options.body_limit);
+  }
   parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(options.header_limit, UINT32_MAX)));
   timed_out_ = false;
   linger_ = false;
@@ -308,6 +326,21 @@ void Session::OnHeader() {
   if (has_transfer_encoding && !parser_->chunked()) {
     return Fail(400, "Unsupported Transfer-Encoding");
   }
+  if (ctx_.is_streaming) {
+    FillRequestHead();
+    bool streaming = false;
+    try {
+      streaming = ctx_.is_streaming(request_);
+    } catch (...) {
+      return Fail(500, "Internal error");
+    }
+    if (streaming) return StartStreaming();
+    const size_t limit = ctx_.options.body_limit;
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      return Fail(413, BodyLimitMessage(limit));
+    }
+    parser_->body_limit(limit);
+  }
   if (parser_->is_done()) return OnRequest();
   if (version_ >= 11 && buffer_.size() == 0 &&
       beast::iequals(message[http::field::expect], "100-continue")) {
@@ -355,8 +388,8 @@ void Session::OnReadError(beast::error_code ec) {
 
 // --- Handling and writing ---
 
-void Session::OnRequest() {
-  auto& message = parser_->get();
+void Session::FillRequestHead() {
+  const auto& message = parser_->get();
   request_.method.assign(message.method_string());
   std::string_view target = message.target();
   size_t question = target.find('?');
@@ -369,7 +402,13 @@ void Session::OnRequest() {
   }
   request_.authorization.assign(message[http::field::authorization]);
   request_.content_type.assign(message[http::field::content_type]);
-  request_.body = std::move(message.body());
+  request_.body.clear();
+  request_.body_reader = nullptr;
+}
+
+void Session::OnRequest() {
+  FillRequestHead();
+  request_.body = std::move(parser_->get().body());
   parser_.reset();
 
   phase_ = Phase::kHandling;
@@ -413,10 +452,13 @@ void Session::Fail(int http_status, std::string_view message) {
 void Session::Respond(HttpResponse response) {
   if (closed_) return;
   response_ = std::move(response);
+  // Streamed bodies are written by a stream-pool thread (WriteStreamHead); a handler elsewhere
+  // must not ask for one.
+  if (response_.stream) response_ = TransportErrorResponse(500, "Internal error");
   if (response_.status < 100 || response_.status > 999) response_.status = 500;
   close_after_write_ =
       response_.close || !keep_alive_ || ctx_.stopping.load(std::memory_order_relaxed);
-  SerializeHead(response_, version_, close_after_write_, &head_);
+  SerializeHead(response_, version_, close_after_write_, /*streamed=*/false, &head_);
   const bool send_body = StatusHasBody(response_.status) && !head_request_;
   std::array<asio::const_buffer, 2> buffers{
       asio::buffer(head_), send_body ? asio::buffer(response_.body) : asio::const_buffer()};
@@ -433,6 +475,264 @@ void Session::OnWritten(beast::error_code ec) {
   if (ec || closed_) return Close();
   if (close_after_write_) return CloseGracefully(linger_);
   ReadRequest();
+}
+
+// --- Streaming requests and responses ---
+
+void Session::StartStreaming() {
+  body_done_ = parser_->is_done();
+  send_continue_ = version_ >= 11 && !body_done_ &&
+                   beast::iequals(parser_->get()[http::field::expect], "100-continue");
+  stream_failed_ = false;
+  stream_failure_ = {};
+  chunked_ = false;
+  if (!body_done_) {
+    const size_t limit = ctx_.options.stream_body_limit;
+    const auto length = parser_->content_length();
+    // The header is done and no body byte is parsed yet: the parser can change its body type.
+    stream_parser_.emplace(std::move(*parser_));
+    stream_parser_->eager(true);
+    if (limit == 0) {
+      stream_parser_->body_limit(kNoBodyLimit);
+    } else {
+      stream_parser_->body_limit(limit);
+      if (length && *length > limit) {  // known now; the first Read() reports it
+        stream_failed_ = true;
+        stream_failure_ = {413, BodyLimitMessage(limit)};
+      }
+    }
+  }
+  parser_.reset();
+  reader_.Reset();
+  request_.body_reader = &reader_;
+  phase_ = Phase::kHandling;
+  // The job keeps the io_context running (Run() waits for it) while it hands work to the
+  // session's executor.
+  asio::post(ctx_.stream_pool,
+             [self = shared_from_this(), work = asio::make_work_guard(ctx_.ioc)]() mutable {
+               self->RunStreamHandler();
+               work.reset();
+             });
+}
+
+void Session::RunStreamHandler() {
+  HttpResponse response = Invoke();
+  request_.body_reader = nullptr;
+  std::function<bool(BodyWriter&)> stream = std::move(response.stream);
+  response.stream = nullptr;
+  if (!stream || response.status < 200 || response.status > 999 ||
+      !StatusHasBody(response.status)) {
+    asio::post(executor_, [self = shared_from_this(), response = std::move(response)]() mutable {
+      self->EndStreamRequest();
+      self->Respond(std::move(response));
+    });
+    return;
+  }
+  const ptrdiff_t head = Call([self = shared_from_this(), response = std::move(response)] {
+    self->EndStreamRequest();
+    self->WriteStreamHead(response);
+  });
+  if (head < 0) return;  // the connection is closed
+  bool complete = true;
+  if (!head_request_) {
+    StreamWriter writer(*this);
+    try {
+      complete = stream(writer);
+    } catch (...) {
+      complete = false;
+    }
+    complete = Wait() >= 0 && complete;  // the last part is on the wire
+  }
+  asio::post(executor_,
+             [self = shared_from_this(), complete] { self->FinishStreamedResponse(complete); });
+}
+
+void Session::EndStreamRequest() {
+  const bool body_read =
+      body_done_ || (stream_parser_ && !stream_failed_ && stream_parser_->is_done());
+  if (!body_read) {  // the rest of the body is unread: answer, then drain it and close
+    keep_alive_ = false;
+    linger_ = true;
+  }
+  stream_parser_.reset();
+}
+
+ptrdiff_t Session::StreamReader::Read(char* buf, size_t size) {
+  if (failed_) return -1;
+  if (done_ || size == 0) return 0;
+  const ptrdiff_t n = session_.Call(
+      [self = session_.shared_from_this(), buf, size] { self->StreamRead(buf, size); });
+  if (n < 0) failed_ = true;
+  if (n == 0) done_ = true;
+  return n;
+}
+
+const TransportFailure& Session::StreamReader::failure() const { return session_.stream_failure_; }
+
+void Session::StreamRead(char* buf, size_t size) {
+  if (stream_failed_) return CompleteCall(-1);
+  if (closed_) {
+    stream_failed_ = true;
+    stream_failure_ = {0, "The connection is closed"};
+    return CompleteCall(-1);
+  }
+  if (body_done_ || stream_parser_->is_done()) return CompleteCall(0);
+  timed_out_ = false;
+  phase_ = Phase::kReading;
+  SetDeadline(ctx_.options.read_timeout);  // per Read(): time without progress
+  if (send_continue_) {
+    send_continue_ = false;
+    if (buffer_.size() == 0) {  // the client waits for it before sending the body
+      ArmTimer();
+      asio::async_write(socket_, asio::buffer(k100Continue),
+                        [self = shared_from_this(), buf, size](beast::error_code ec, size_t) {
+                          if (ec || self->closed_) return self->StreamReadFailed(ec);
+                          self->StreamReadBody(buf, size);
+                        });
+      return;
+    }
+  }
+  StreamReadBody(buf, size);
+}
+
+void Session::StreamReadBody(char* buf, size_t size) {
+  auto& parser = *stream_parser_;
+  parser.get().body().data = buf;
+  parser.get().body().size = size;
+  // Bytes already received (read with the header, or past the previous buffer) go first.
+  beast::error_code ec;
+  while (!parser.is_done() && buffer_.size() > 0) {
+    const size_t used = parser.put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_buffer || ec == http::error::need_more) {
+      ec = {};
+      break;
+    }
+    if (ec) return StreamReadFailed(ec);
+    if (used == 0) break;
+  }
+  OnStreamRead({}, size);
+}
+
+void Session::OnStreamRead(beast::error_code ec, size_t size) {
+  if (ec == http::error::need_buffer) ec = {};  // the caller's buffer is full
+  if (ec || closed_) return StreamReadFailed(ec);
+  auto& parser = *stream_parser_;
+  const size_t n = size - parser.get().body().size;
+  if (n > 0 || parser.is_done()) {
+    phase_ = Phase::kHandling;  // no read timeout while the handler works
+    return CompleteCall(static_cast<ptrdiff_t>(n));
+  }
+  // Nothing for the caller yet (or only chunk framing): read what the socket has, like read(2),
+  // rather than waiting for a full buffer, so that a slow but steady upload keeps progressing.
+  ArmTimer();
+  http::async_read_some(socket_, buffer_, parser,
+                        [self = shared_from_this(), size](beast::error_code ec, size_t) {
+                          self->OnStreamRead(ec, size);
+                        });
+}
+
+void Session::StreamReadFailed(beast::error_code ec) {
+  phase_ = Phase::kHandling;
+  stream_failed_ = true;
+  if (closed_) {
+    stream_failure_ = {0, "The connection is closed"};
+  } else if (timed_out_) {
+    stream_failure_ = {408, "Request timed out"};
+  } else if (ec == http::error::body_limit) {
+    stream_failure_ = {413, BodyLimitMessage(ctx_.options.stream_body_limit)};
+  } else if (IsParseError(ec)) {
+    stream_failure_ = {400, "Malformed HTTP request body (bad chunked encoding)"};
+  } else {  // EOF mid-body, reset: nobody to answer
+    stream_failure_ = {0, "The client closed the connection: " + ec.message()};
+    Close();
+  }
+  CompleteCall(-1);
+}
+
+void Session::WriteStreamHead(HttpResponse response) {
+  if (closed_) return CompleteCall(-1);
+  response_ = std::move(response);
+  chunked_ = version_ >= 11;
+  // HTTP/1.0 has no chunks: the end of the body is the end of the connection.
+  close_after_write_ =
+      response_.close || !keep_alive_ || !chunked_ || ctx_.stopping.load(std::memory_order_relaxed);
+  SerializeHead(response_, version_, close_after_write_, /*streamed=*/true, &head_);
+  phase_ = Phase::kWriting;
+  SetDeadline(std::max(ctx_.options.read_timeout, ctx_.options.idle_timeout));
+  ArmTimer();
+  asio::async_write(
+      socket_, asio::buffer(head_),
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnStreamWritten(ec); });
+}
+
+bool Session::StreamWriter::Write(std::string_view data) {
+  if (session_.Wait() < 0) return false;  // the previous part failed
+  if (data.empty()) return true;          // an empty chunk would end the body
+  std::string& chunk = session_.chunk_;
+  chunk.clear();
+  if (session_.chunked_) {
+    char size[24];
+    auto [end, ec] = std::to_chars(size, size + sizeof(size), data.size(), 16);
+    chunk.append(size, end).append("\r\n");
+  }
+  chunk.append(data);
+  if (session_.chunked_) chunk.append("\r\n");
+  session_.Post([self = session_.shared_from_this()] { self->WriteChunk(); });
+  return true;
+}
+
+void Session::WriteChunk() {
+  if (closed_) return CompleteCall(-1);
+  phase_ = Phase::kWriting;
+  SetDeadline(std::max(ctx_.options.read_timeout, ctx_.options.idle_timeout));
+  ArmTimer();
+  asio::async_write(
+      socket_, asio::buffer(chunk_),
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnStreamWritten(ec); });
+}
+
+void Session::OnStreamWritten(beast::error_code ec) {
+  phase_ = Phase::kHandling;  // no write deadline while the producer works
+  if (ec || closed_) {
+    Close();
+    return CompleteCall(-1);
+  }
+  CompleteCall(0);
+}
+
+void Session::FinishStreamedResponse(bool complete) {
+  if (closed_) return;
+  // Aborted: close without the last chunk, so that the client sees a truncated body.
+  if (!complete) return CloseGracefully(false);
+  if (!chunked_ || head_request_) return OnWritten({});
+  phase_ = Phase::kWriting;
+  SetDeadline(std::max(ctx_.options.read_timeout, ctx_.options.idle_timeout));
+  ArmTimer();
+  asio::async_write(
+      socket_, asio::buffer(kLastChunk),
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWritten(ec); });
+}
+
+void Session::Post(std::function<void()> start) {
+  {
+    std::lock_guard lock(call_mu_);
+    call_pending_ = true;
+  }
+  asio::post(executor_, std::move(start));
+}
+
+ptrdiff_t Session::Wait() {
+  std::unique_lock lock(call_mu_);
+  call_cv_.wait(lock, [this] { return !call_pending_; });
+  return call_result_;
+}
+
+void Session::CompleteCall(ptrdiff_t result) {
+  std::lock_guard lock(call_mu_);
+  call_pending_ = false;
+  call_result_ = result;
+  call_cv_.notify_one();
 }
 
 // --- Closing and timeouts ---

@@ -9,6 +9,18 @@
 // such an error the unread input is drained for a short while ("lingering close") so that the
 // client sees the response instead of a reset.
 //
+// Streaming requests (IsStreaming on the header) leave the body unread: the handler runs on the
+// stream pool at once and reads the body through the session's BodyReader. Each Read() posts an
+// incremental read (the parser converted to a buffer_body parser that fills the caller's buffer)
+// onto the session's executor and blocks the pool thread until it completes; the read timeout
+// runs from the start of each Read() (time without progress), the streaming body limit replaces
+// the normal one, and "100 Continue" goes out on the first Read() only. Between reads the session
+// is in kHandling: no timeout, no eviction. A handler that returns before the end of the body (or
+// after a failed Read) has its own response sent with Connection: close, then the rest is
+// drained. A response with HttpResponse::stream is written by the pool thread the same way: the
+// head (chunked, or close-delimited for HTTP/1.0) and then one chunk per BodyWriter::Write, each
+// posted to the executor with the write deadline, at most one in flight.
+//
 // Timeouts use one steady_timer per session, re-armed lazily: a phase only moves `deadline_`, and
 // the timer is re-armed just before an asynchronous operation when it would fire too late. A small
 // request that arrives in one read therefore costs no timer operation at all.
@@ -24,12 +36,18 @@
 //
 // Thread-safety: a session runs on its own executor (a strand when the server has several
 // threads); Start(), Reject() and the stop and eviction notifications may be called from any
-// thread and hop onto it. `waiting_since_` is the one field read from other threads.
+// thread and hop onto it. `waiting_since_` is the one field read from other threads. A streaming
+// handler's pool thread touches only request_, the reader and writer, `chunk_` (while no write is
+// in flight) and the hand-off fields guarded by `call_mu_`; the post to the executor and the
+// hand-off order everything else.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,6 +61,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -59,12 +78,12 @@ using tcp = asio::ip::tcp;
 class Session;
 
 // State shared by the listener and every session of one server. Outlives all sessions.
-// Member order matters for destruction: the blocking pool goes first (its queued jobs own
-// sessions), then the io_context (its queued handlers own sessions), while the session registry
-// they unregister from is still alive.
+// Member order matters for destruction: the stream and blocking pools go first (their queued jobs
+// own sessions), then the io_context (its queued handlers own sessions), while the session
+// registry they unregister from is still alive.
 struct ServerContext {
   ServerContext(ServerOptions options, HttpServer::Handler handler,
-                HttpServer::IsBlocking is_blocking);
+                HttpServer::IsBlocking is_blocking, HttpServer::IsStreaming is_streaming);
 
   // Records a live session so that a stop can reach it.
   void Register(Session* session);
@@ -80,6 +99,7 @@ struct ServerContext {
   const ServerOptions options;
   const HttpServer::Handler handler;
   const HttpServer::IsBlocking is_blocking;
+  const HttpServer::IsStreaming is_streaming;  // may be empty
   std::atomic<bool> stopping{false};
 
   std::mutex mu;
@@ -90,6 +110,7 @@ struct ServerContext {
 
   asio::io_context ioc;
   asio::thread_pool blocking_pool;
+  asio::thread_pool stream_pool;  // streaming handlers (they block on their reads and writes)
 
  private:
   struct Candidate {
@@ -141,6 +162,30 @@ class Session : public std::enable_shared_from_this<Session> {
   using Clock = std::chrono::steady_clock;
   enum class Phase { kIdle, kReading, kHandling, kWriting, kLingering };
 
+  // The BodyReader of a streaming request; Read() runs on the handler's pool thread.
+  class StreamReader final : public BodyReader {
+   public:
+    explicit StreamReader(Session& session) : session_(session) {}
+    ptrdiff_t Read(char* buf, size_t size) override;
+    const TransportFailure& failure() const override;
+    // For the next streamed request of the connection (keep-alive).
+    void Reset() { done_ = failed_ = false; }
+
+   private:
+    Session& session_;
+    bool done_ = false;
+    bool failed_ = false;
+  };
+  // The BodyWriter of a streamed response; Write() runs on the producer's pool thread.
+  class StreamWriter final : public BodyWriter {
+   public:
+    explicit StreamWriter(Session& session) : session_(session) {}
+    bool Write(std::string_view data) override;
+
+   private:
+    Session& session_;
+  };
+
   // Reading.
   void ReadRequest();
   void OnFirstBytes(beast::error_code ec, size_t n);
@@ -150,6 +195,30 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader();
   void ReadBody();
   void OnReadError(beast::error_code ec);
+  // Streaming requests. On the executor unless said otherwise.
+  void FillRequestHead();
+  void StartStreaming();
+  void RunStreamHandler();  // on the stream pool
+  void StreamRead(char* buf, size_t size);
+  void StreamReadBody(char* buf, size_t size);
+  void OnStreamRead(beast::error_code ec, size_t size);
+  void StreamReadFailed(beast::error_code ec);
+  // The handler returned: whether the connection can be kept depends on the body being read.
+  void EndStreamRequest();
+  void WriteStreamHead(HttpResponse response);
+  void WriteChunk();
+  void OnStreamWritten(beast::error_code ec);
+  void FinishStreamedResponse(bool complete);
+  // Hand-off between a stream-pool thread and the executor: Post() runs `start` on the executor,
+  // which eventually calls CompleteCall(); Wait() blocks until it has (returns at once when
+  // nothing is pending) and returns its result. Call() is both.
+  void Post(std::function<void()> start);
+  ptrdiff_t Wait();
+  ptrdiff_t Call(std::function<void()> start) {
+    Post(std::move(start));
+    return Wait();
+  }
+  void CompleteCall(ptrdiff_t result);
   // Handling and writing.
   void OnRequest();
   HttpResponse Invoke();
@@ -177,6 +246,9 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer timer_;
   beast::flat_buffer buffer_;  // reused for every request of the connection
   std::optional<http::request_parser<http::string_body>> parser_;
+  // The body parser of a streaming request (converted from parser_ after the header).
+  std::optional<http::request_parser<http::buffer_body>> stream_parser_;
+  StreamReader reader_{*this};
   HttpRequest request_;
   HttpResponse response_;
   std::string head_;  // the serialized status line and headers of response_
@@ -199,6 +271,19 @@ class Session : public std::enable_shared_from_this<Session> {
   bool head_request_ = false;
   bool close_after_write_ = false;
   bool linger_ = false;  // input of the current request may be left unread
+  // Streaming requests: the body is empty or fully read; the first Read() sends 100 Continue; a
+  // Read() failed (then `stream_failure_` says why); the response is chunked.
+  bool body_done_ = false;
+  bool send_continue_ = false;
+  bool stream_failed_ = false;
+  bool chunked_ = false;
+  TransportFailure stream_failure_;
+  std::string chunk_;  // the chunk being written (filled by the pool thread between writes)
+  // The pool-thread hand-off (see Call()).
+  std::mutex call_mu_;
+  std::condition_variable call_cv_;
+  bool call_pending_ = false;  // guarded by call_mu_
+  ptrdiff_t call_result_ = 0;  // guarded by call_mu_
 };
 
 }  // namespace contactd::net::internal

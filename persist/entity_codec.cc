@@ -11,6 +11,7 @@
 //
 //   Workspace     1 id:bytes (required)   2 name:bytes   3 created_at:svarint
 //   ChatbotInfo   1 id:bytes (required)   2 name:bytes   3 created_at:svarint
+//                 4 default_country:bytes (ISO 3166-1 alpha-2; absent when none)
 //   ApiKeyInfo    1 id:bytes (required)   2 name:bytes   3 role:u8 (required; engine/types.h Role)
 //                 4 chatbot:varint (u32; absent when 0 = unscoped)   5 chatbot_id:bytes
 //                 6 prefix:bytes   7 digest:bytes (required; exactly 32, SHA-256 of the key)
@@ -36,7 +37,7 @@ constexpr uint8_t kVersion = 1;
 
 // Tags (persisted; do not change or reuse).
 enum WorkspaceTag : uint8_t { kWsId = 1, kWsName = 2, kWsCreatedAt = 3 };
-enum ChatbotTag : uint8_t { kCbId = 1, kCbName = 2, kCbCreatedAt = 3 };
+enum ChatbotTag : uint8_t { kCbId = 1, kCbName = 2, kCbCreatedAt = 3, kCbDefaultCountry = 4 };
 enum ApiKeyTag : uint8_t {
   kKeyId = 1,
   kKeyName = 2,
@@ -169,6 +170,7 @@ std::string EncodeChatbot(const ChatbotInfo& chatbot) {
   w.Bytes(kCbId, chatbot.id);
   w.BytesIfAny(kCbName, chatbot.name);
   w.Signed(kCbCreatedAt, chatbot.created_at);
+  w.BytesIfAny(kCbDefaultCountry, chatbot.default_country);
   return w.Finish();
 }
 
@@ -191,6 +193,9 @@ bool DecodeChatbot(std::string_view value, ChatbotInfo* out) {
         break;
       case kCbCreatedAt:
         if (!ParseSigned(p, &cb.created_at)) return false;
+        break;
+      case kCbDefaultCountry:
+        cb.default_country = std::string(p);
         break;
       default:
         break;  // a field added by a later version: skipped

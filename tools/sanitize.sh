@@ -29,6 +29,7 @@ tsan_build="${CONTACTD_TSAN_BUILD_DIR:-$root/build/tsan}"
 jobs="$(nproc)"
 
 "$root/tools/deps.sh"
+"$root/tools/fetch-test-data.sh"  # csv-spectrum for transfer_tests
 source "$root/tools/sanitizer-env.sh"
 # ccache hits across checkouts at other paths (CI clones afresh): paths under the checkout are
 # hashed relative to it, and the build directory is not hashed (only line tables refer to it).

@@ -3,6 +3,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/tools/deps.sh"
+"$root/tools/fetch-test-data.sh"  # csv-spectrum for transfer_tests
 build="${CONTACTD_BUILD_DIR:-$root/build/test}"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${CONTACTD_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build"

@@ -6,6 +6,19 @@
 #include "engine/search/row_values.h"
 
 namespace contactd::search {
+namespace {
+
+// The rows matching the query's filter and q; nullopt when it has neither (every live row).
+std::optional<roaring::Roaring> Matches(const RowValues& values, const Query& query) {
+  std::optional<roaring::Roaring> matches;
+  if (query.filter) matches = EvaluateFilter(values, *query.filter);
+  if (!query.q_text.empty() || !query.q_phone.empty()) {
+    matches = EvaluateQ(values, query.q_text, query.q_phone, matches ? &*matches : nullptr);
+  }
+  return matches;
+}
+
+}  // namespace
 
 Result<SearchPage> Execute(const SearchIndex& index, const ContactTable& table,
                            const Query& query) {
@@ -23,11 +36,7 @@ Result<SearchPage> Execute(const SearchIndex& index, const ContactTable& table,
     }
   }
   const RowValues values(index, table);
-  std::optional<roaring::Roaring> matches;
-  if (query.filter) matches = EvaluateFilter(values, *query.filter);
-  if (!query.q_text.empty() || !query.q_phone.empty()) {
-    matches = EvaluateQ(values, query.q_text, query.q_phone, matches ? &*matches : nullptr);
-  }
+  const std::optional<roaring::Roaring> matches = Matches(values, query);
   SearchPage page;
   page.total = matches ? matches->cardinality() : index.alive().cardinality();
   PageResult result = Paginate(values, matches ? &*matches : nullptr, query,
@@ -35,6 +44,17 @@ Result<SearchPage> Execute(const SearchIndex& index, const ContactTable& table,
   page.rows = std::move(result.rows);
   if (result.next) page.next_cursor = EncodeCursor(*result.next);
   return page;
+}
+
+std::vector<Row> ExecuteAll(const SearchIndex& index, const ContactTable& table,
+                            const Query& query) {
+  const RowValues values(index, table);
+  const std::optional<roaring::Roaring> matches = Matches(values, query);
+  Query all = query;
+  all.per_page = SIZE_MAX - 1;  // the pager wants one row more than a page: never reached
+  all.offset.reset();
+  all.cursor.reset();
+  return Paginate(values, matches ? &*matches : nullptr, all, nullptr, 0).rows;
 }
 
 }  // namespace contactd::search

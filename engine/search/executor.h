@@ -1,5 +1,5 @@
 // Execute: runs a checked Query over one chatbot's indexes and records: the exact set of matches,
-// its exact total, and one page in order with the cursor of the next.
+// its exact total, and one page in order with the cursor of the next; or all of it in order.
 //
 // Thread-safety: reads only; the caller holds the chatbot's data lock shared for the whole call,
 // so the page, the total and the cursor all describe one consistent state.
@@ -24,5 +24,10 @@ struct SearchPage {
 
 // kInvalidArgument (issue field "cursor") for a malformed cursor or one from another query.
 Result<SearchPage> Execute(const SearchIndex& index, const ContactTable& table, const Query& query);
+
+// Every match of `query`, in its order (the rows Execute would return page after page). The
+// query's paging fields (per_page, offset, cursor) are ignored.
+std::vector<Row> ExecuteAll(const SearchIndex& index, const ContactTable& table,
+                            const Query& query);
 
 }  // namespace contactd::search

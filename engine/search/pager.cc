@@ -1,6 +1,7 @@
 #include "engine/search/pager.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "engine/search/order_key.h"
 
@@ -18,6 +19,7 @@ struct Key {
   const SortColumn* column = nullptr;
   bool exact = false;  // equal order keys mean equal values
   bool is_id = false;
+  bool text_ties = false;  // not exact, and ties compare the folded text
 };
 
 // A row with its order keys for the sort keys from some level on.
@@ -25,6 +27,9 @@ struct Item {
   Row row;
   uint8_t present = 0;  // bit i: has a value for key (level + i)
   uint64_t keys[kMaxSortKeys + 1];
+  // The first key's folded text, when its ties compare text: found once per row instead of once
+  // per comparison.
+  std::string_view text;
 };
 
 class Pager {
@@ -33,8 +38,10 @@ class Pager {
       : v_(v), query_(q), after_(after), skip_(offset), need_(q.per_page + 1) {
     const SearchIndex& index = v.index();
     for (const SortKey& k : q.sort) {
-      spec_.push_back({k.field, k.descending, &index.column(k.field), index.KeysExact(k.field),
-                       k.field.column == Column::kId});
+      const bool exact = index.KeysExact(k.field);
+      spec_.push_back({k.field, k.descending, &index.column(k.field), exact,
+                       k.field.column == Column::kId,
+                       !exact && (k.field.kind == Kind::kText || k.field.kind == Kind::kPhone)});
     }
     const FieldRef id{Column::kId, 0, Kind::kInteger};
     if (!spec_.back().is_id) {
@@ -88,7 +95,9 @@ class Pager {
       if (!pa) continue;
       const uint64_t ka = a.keys[i - level], kb = b.keys[i - level];
       if (ka != kb) return Directed(k, ka < kb ? -1 : 1);
-      if (int t = CompareTies(k, a.row, b.row); t != 0) return Directed(k, t);
+      const int t =
+          i == level && k.text_ties ? a.text.compare(b.text) : CompareTies(k, a.row, b.row);
+      if (t != 0) return Directed(k, t);
     }
     return 0;
   }
@@ -110,15 +119,29 @@ class Pager {
     return 0;
   }
 
+  // True when `items` are in order, or were in reverse order and now are reversed. Linear; stops
+  // at the first pair that fits neither.
+  template <typename Less>
+  static bool InOrderOrReversed(std::vector<Item>* items, Less less) {
+    if (std::is_sorted(items->begin(), items->end(), less)) return true;
+    for (size_t i = 1; i < items->size(); ++i) {
+      if (!less((*items)[i], (*items)[i - 1])) return false;
+    }
+    std::reverse(items->begin(), items->end());
+    return true;
+  }
+
   Item MakeItem(Row row, size_t level) const {
-    Item item{row, 0, {}};
+    Item item{row, 0, {}, {}};
     for (size_t i = level; i < spec_.size(); ++i) {
       const SortColumn& c = *spec_[i].column;
-      if (i == level || c.has(row)) {  // rows reach `level` only when they have its value
+      // Rows reach `level` only when they have its value; every row has an id.
+      if (i == level || spec_[i].is_id || c.has(row)) {
         item.present |= static_cast<uint8_t>(1u << (i - level));
         item.keys[i - level] = c.key(row);
       }
     }
+    if (spec_[level].text_ties) item.text = v_.Text(spec_[level].field, row);
     return item;
   }
 
@@ -142,8 +165,13 @@ class Pager {
     // Selecting first and sorting the selection is linear; partial_sort's heap is n log(want),
     // and worst on rows that arrive in reverse order (newest first over ascending ids).
     const auto mid = items.begin() + static_cast<ptrdiff_t>(want);
-    if (want < items.size()) std::nth_element(items.begin(), mid, items.end(), less);
-    std::sort(items.begin(), mid, less);
+    if (want == items.size() && InOrderOrReversed(&items, less)) {
+      // Rows often arrive in order already (ids ascend with rows): a whole bucket, as a full walk
+      // (an export) takes it, then needs no sort.
+    } else {
+      if (want < items.size()) std::nth_element(items.begin(), mid, items.end(), less);
+      std::sort(items.begin(), mid, less);
+    }
     for (size_t i = skip_; i < want; ++i) out_.push_back(items[i].row);
     skip_ = 0;
   }

@@ -114,7 +114,7 @@ TEST_F(ControlTest, OnlyTheOperatorManagesWorkspaces) {
 
 TEST_F(ControlTest, MembersGetPermissionDeniedOnAdminOperations) {
   for (const Principal& p : {member_, scoped_}) {
-    EXPECT_DENIED(e().CreateChatbot(p, ChatbotInput{"bot3", "Bot 3"}));
+    EXPECT_DENIED(e().CreateChatbot(p, ChatbotInput{"bot3", "Bot 3", {}}));
     EXPECT_DENIED(e().DeleteChatbot(p, "bot1"));
     EXPECT_DENIED(e().CreateApiKey(p, ApiKeyInput{"k", "member", std::nullopt}));
     EXPECT_DENIED(e().ListApiKeys(p));
@@ -179,7 +179,7 @@ TEST_F(ControlTest, KeyOfAnotherWorkspaceCannotSeeAChatbot) {
 
 TEST_F(ControlTest, AdminManagesChatbots) {
   h_.clock().Advance(7);
-  auto cb = e().CreateChatbot(acme_, ChatbotInput{std::nullopt, "Generated"});
+  auto cb = e().CreateChatbot(acme_, ChatbotInput{std::nullopt, "Generated", {}});
   ASSERT_OK(cb);
   EXPECT_EQ(cb->id.size(), 16u);
   EXPECT_EQ(cb->name, "Generated");
@@ -190,10 +190,10 @@ TEST_F(ControlTest, AdminManagesChatbots) {
   ASSERT_OK(got);
   EXPECT_EQ(got->no, cb->no);
 
-  auto dup = e().CreateChatbot(acme_, ChatbotInput{"bot1", "Again"});
+  auto dup = e().CreateChatbot(acme_, ChatbotInput{"bot1", "Again", {}});
   EXPECT_STATUS(dup, Code::kAlreadyExists, "A chatbot with this id already exists");
   EXPECT_EQ(dup.status().issues(), (std::vector<Issue>{{"id", "Already exists"}}));
-  auto bad = e().CreateChatbot(acme_, ChatbotInput{"a/b", std::nullopt});
+  auto bad = e().CreateChatbot(acme_, ChatbotInput{"a/b", std::nullopt, {}});
   EXPECT_STATUS(bad, Code::kInvalidArgument, "Invalid request data");
   EXPECT_EQ(bad.status().issues(),
             (std::vector<Issue>{{"name", "Required"},

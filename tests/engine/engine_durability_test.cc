@@ -115,7 +115,7 @@ TEST_F(DurabilityTest, FailedCommitsLeaveMemoryUnchanged) {
 
 TEST_F(DurabilityTest, FailedControlCommitsLeaveMemoryUnchanged) {
   h_.storage().FailNextCommits(1);
-  EXPECT_EQ(e().CreateChatbot(admin_, ChatbotInput{"bot2", "Bot 2"}).status().code(),
+  EXPECT_EQ(e().CreateChatbot(admin_, ChatbotInput{"bot2", "Bot 2", {}}).status().code(),
             Code::kUnavailable);
   EXPECT_NOT_FOUND(e().GetChatbot(admin_, "bot2"));
   ASSERT_OK(e().UpsertContacts(admin_, "bot", {Item("u1")}));

@@ -100,7 +100,7 @@ class EngineHarness {
 
   // Creates a chatbot as `p` with public id `id`.
   void NewChatbot(const Principal& p, const std::string& id) {
-    auto cb = engine_->CreateChatbot(p, ChatbotInput{id, id + " name"});
+    auto cb = engine_->CreateChatbot(p, ChatbotInput{id, id + " name", {}});
     EXPECT_TRUE(cb.ok()) << cb.status().ToString();
   }
 

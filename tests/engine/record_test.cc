@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/coding.h"
@@ -486,6 +488,56 @@ TEST(RecordTest, OwnedRecordHoldsACopyOfTheBytes) {
   EXPECT_EQ(r.view().external_id(), "user_8821");
   EXPECT_TRUE(Record().empty());
   EXPECT_EQ(Record().bytes(), "");
+}
+
+TEST(RecordTest, CopiesShareTheBytesAndTheLastOneFreesThem) {
+  const std::string bytes = EncodeRecord(FullContact());
+  auto original = std::make_unique<Record>(bytes);
+  EXPECT_EQ(original->use_count(), 1u);
+  const char* shared = original->bytes().data();
+
+  Record copy(*original);
+  EXPECT_EQ(copy.bytes().data(), shared);  // a reference, not a copy of the bytes
+  EXPECT_EQ(original->use_count(), 2u);
+  Record assigned;
+  assigned = copy;
+  EXPECT_EQ(assigned.bytes().data(), shared);
+  EXPECT_EQ(copy.use_count(), 3u);
+
+  original.reset();  // the others keep the bytes alive (ASan would flag a use after free)
+  EXPECT_EQ(copy.use_count(), 2u);
+  EXPECT_EQ(copy.bytes(), bytes);
+  EXPECT_EQ(assigned.view().external_id(), "user_8821");
+
+  Record moved(std::move(copy));
+  EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_EQ(copy.use_count(), 0u);
+  EXPECT_EQ(moved.use_count(), 2u);
+  assigned = Record();  // drops one reference
+  EXPECT_EQ(moved.use_count(), 1u);
+  assigned = moved;
+  const Record& same = assigned;
+  assigned = same;  // self-assignment keeps the count
+  EXPECT_EQ(moved.use_count(), 2u);
+  moved = Record(EncodeRecord(Contact{.id = 1, .external_id = "x"}));
+  EXPECT_EQ(assigned.use_count(), 1u);
+  EXPECT_EQ(assigned.bytes(), bytes);
+  EXPECT_EQ(moved.view().external_id(), "x");
+}
+
+TEST(RecordTest, ConcurrentCopiesAndDestructionsKeepTheCountExact) {
+  const Record r(EncodeRecord(FullContact()));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&r] {
+      for (int i = 0; i < 20000; ++i) {
+        std::vector<Record> copies(3, r);
+        EXPECT_EQ(copies[2].view().external_id(), "user_8821");
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(r.use_count(), 1u);
 }
 
 }  // namespace

@@ -109,7 +109,7 @@ TEST_F(ControlApi, AdminCreatesListsGetsChatbots) {
   HttpResult r = api_->Post("/api/v1/chatbots", "{\"id\":\"" + id + "\",\"name\":\"Support\"}");
   ASSERT_TRUE(IsSuccess(r));
   Json bot = Json(r.body)["data"];
-  EXPECT_EQ(bot.keys(), (std::vector<std::string>{"id", "name", "created_at"}));
+  EXPECT_EQ(bot.keys(), (std::vector<std::string>{"id", "name", "default_country", "created_at"}));
   EXPECT_EQ(bot["id"].str(), id);
   EXPECT_EQ(bot["name"].str(), "Support");
   EXPECT_GE(bot["created_at"].i64(), before);

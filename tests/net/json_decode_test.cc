@@ -699,6 +699,65 @@ TEST(DecodeChatbotTest, Problems) {
                  {"id", "Duplicate key"}});
 }
 
+TEST(DecodeChatbotTest, DefaultCountry) {
+  auto r = DecodeChatbotBody(R"({"name":"Shop","default_country":"gb"})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->default_country.is_set());
+  EXPECT_EQ(r->default_country.value, "gb");  // the engine checks and upper-cases it
+  r = DecodeChatbotBody(R"({"default_country":null})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->default_country.is_null());
+  r = DecodeChatbotBody(R"({"name":"x"})");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->default_country.absent());
+  ExpectInvalid(DecodeChatbotBody(R"({"default_country":44})").status(), "Invalid request data",
+                {{"default_country", "Expected string, received number"}});
+}
+
+TEST(DecodeChatbotPatchTest, NameAndCountryButNotId) {
+  auto r = DecodeChatbotPatchBody(R"({"name":"New","default_country":"US"})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->id, std::nullopt);
+  EXPECT_EQ(r->name, "New");
+  EXPECT_EQ(r->default_country.value, "US");
+  ExpectInvalid(DecodeChatbotPatchBody(R"({"id":"other"})").status(), "Invalid request data",
+                {{"id", "Cannot be changed"}});
+}
+
+// --- DecodeContactItem (JSON and JSONL imports) ---
+
+TEST(DecodeContactItemTest, SameDecoderAsUpsertItemsWithoutPrefix) {
+  ContactInput in;
+  std::vector<Issue> issues;
+  DecodeContactItem(
+      R"({"external_id":"u1","email":"a@b.co","custom_attributes":{"plan":"pro"},"id":"contact_9"})",
+      &in, &issues);
+  EXPECT_TRUE(issues.empty());
+  EXPECT_EQ(in.external_id.value, "u1");
+  EXPECT_EQ(in.email.value, "a@b.co");
+  ASSERT_TRUE(in.custom_attributes.is_set());
+  EXPECT_EQ(in.custom_attributes.value.at(0).first, "plan");
+  EXPECT_FALSE(in.merge_custom_attributes);
+
+  ContactInput bad;
+  issues.clear();
+  DecodeContactItem(R"({"external_id":5,"nickname":"x"})", &bad, &issues);
+  EXPECT_EQ(issues, (std::vector<Issue>{{"external_id", "Expected string, received number"},
+                                        {"nickname", "Unknown field"}}));
+}
+
+TEST(DecodeContactItemTest, NotJsonOrNotAnObjectIsOneIssue) {
+  ContactInput in;
+  std::vector<Issue> issues;
+  DecodeContactItem(R"({"external_id":tru})", &in, &issues);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].field, "");
+  EXPECT_TRUE(issues[0].message.starts_with("Not valid JSON")) << issues[0].message;
+  issues.clear();
+  DecodeContactItem("[1]", &in, &issues);
+  EXPECT_EQ(issues, (std::vector<Issue>{{"", "Expected object, received array"}}));
+}
+
 // --- DecodeApiKeyBody ---
 
 TEST(DecodeApiKeyTest, Fields) {

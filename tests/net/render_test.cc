@@ -200,7 +200,12 @@ TEST(WriteChatbotTest, Fields) {
   std::string out;
   JsonWriter w(&out);
   WriteChatbot(w, c);
-  EXPECT_EQ(out, R"({"id":"support-bot","name":"Support","created_at":5})");
+  EXPECT_EQ(out, R"({"id":"support-bot","name":"Support","default_country":null,"created_at":5})");
+  c.default_country = "GB";
+  out.clear();
+  JsonWriter w2(&out);
+  WriteChatbot(w2, c);
+  EXPECT_EQ(out, R"({"id":"support-bot","name":"Support","default_country":"GB","created_at":5})");
 }
 
 TEST(WriteWorkspaceTest, Fields) {

@@ -405,7 +405,7 @@ TEST_F(ApiRoutesTest, AllowHeaders) {
       {"/api/v1/workspaces", "POST, GET"},
       {"/api/v1/workspaces/w", "DELETE"},
       {"/api/v1/chatbots", "POST, GET"},
-      {"/api/v1/chatbots/b", "GET, DELETE"},
+      {"/api/v1/chatbots/b", "GET, PATCH, DELETE"},
       {"/api/v1/apikeys", "POST, GET"},
       {"/api/v1/apikeys/k", "DELETE"},
       {"/api/v1/chatbots/b/contacts", "POST, GET"},

@@ -14,7 +14,12 @@ namespace {
 Workspace SampleWorkspace() { return {.no = 7, .id = "ws_abc", .name = "Acme", .created_at = -5}; }
 
 ChatbotInfo SampleChatbot() {
-  return {.workspace = 7, .no = 9, .id = "cb_1", .name = "Bot", .created_at = 1700000000};
+  return {.workspace = 7,
+          .no = 9,
+          .id = "cb_1",
+          .name = "Bot",
+          .created_at = 1700000000,
+          .default_country = "GB"};
 }
 
 ApiKeyInfo SampleKey() {
@@ -55,6 +60,7 @@ void ExpectEq(const ChatbotInfo& a, const ChatbotInfo& b) {
   EXPECT_EQ(a.id, b.id);
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.created_at, b.created_at);
+  EXPECT_EQ(a.default_country, b.default_country);
 }
 
 void ExpectEq(const ApiKeyInfo& a, const ApiKeyInfo& b) {
@@ -109,6 +115,26 @@ TEST(EntityCodecTest, RoundTripsDefaultsAndExtremes) {
     def.type = t;
     EXPECT_EQ(RoundTrip(def, EncodeAttrDef(def), DecodeAttrDef), def);
   }
+}
+
+// A chatbot written before default_country existed (tags 1-3 only) still loads, with none.
+TEST(EntityCodecTest, ChatbotWithoutDefaultCountryLoads) {
+  std::string old(1, '\x01');
+  coding::PutLengthPrefixed(&(old += '\x01'), "cb_1");
+  coding::PutLengthPrefixed(&(old += '\x02'), "Bot");
+  old += "\x03\x01\x02";  // created_at = 1 (zigzag)
+  ChatbotInfo cb;
+  cb.default_country = "XX";
+  ASSERT_TRUE(DecodeChatbot(old, &cb));
+  EXPECT_EQ(cb.id, "cb_1");
+  EXPECT_EQ(cb.name, "Bot");
+  EXPECT_EQ(cb.created_at, 1);
+  EXPECT_EQ(cb.default_country, "");
+
+  ChatbotInfo none = SampleChatbot();
+  none.default_country.clear();
+  EXPECT_EQ(EncodeChatbot(none).find("GB"), std::string::npos);
+  EXPECT_NE(EncodeChatbot(SampleChatbot()).find("GB"), std::string::npos);
 }
 
 TEST(EntityCodecTest, KeyNumbersComeFromTheCaller) {

@@ -91,6 +91,8 @@ int Serve(const Options& o) {
   server_options.port = o.port;
   server_options.threads = o.threads;
   server_options.blocking_threads = o.write_threads;
+  server_options.stream_threads = o.stream_threads;
+  server_options.stream_body_limit = o.max_import_body_bytes;
   server_options.body_limit = o.max_body_bytes;
   server_options.header_limit = o.max_header_bytes;
   server_options.read_timeout = o.read_timeout;
@@ -99,7 +101,7 @@ int Serve(const Options& o) {
   server_options.max_connections = o.max_connections;
   net::HttpServer server(
       server_options, [&](const net::HttpRequest& r) { return router.Handle(r); },
-      &net::Router::IsBlocking);
+      &net::Router::IsBlocking, &net::Router::IsStreaming);
   if (Status s = server.Start(); !s.ok()) {
     Log("cannot start: %s", s.message().c_str());
     return 1;

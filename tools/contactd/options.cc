@@ -38,6 +38,9 @@ po::options_description Describe() {
       "HTTP (Asio) threads; default: hardware threads  [CONTACTD_THREADS]")(
       "write-threads", po::value<int>()->value_name("N")->default_value(16),
       "threads for writes waiting on a WAL sync (more share a sync)  [CONTACTD_WRITE_THREADS]")(
+      "stream-threads", po::value<int>()->value_name("N")->default_value(4),
+      "threads for imports and exports, which stream their bodies; at most this many run at "
+      "once, further ones wait  [CONTACTD_STREAM_THREADS]")(
       "shards", po::value<int>()->value_name("N"),
       "chatbot directory shards; default: hardware threads  [CONTACTD_SHARDS]")(
       "durability", po::value<std::string>()->value_name("MODE")->default_value("sync"),
@@ -48,7 +51,11 @@ po::options_description Describe() {
       "the operator key to create on first start (20-256 printable characters); default: "
       "a generated oc_live_ key, printed once  [CONTACTD_ADMIN_KEY]")(
       "max-body", po::value<std::string>()->value_name("BYTES")->default_value("16MiB"),
-      "largest request body; larger ones get 413  [CONTACTD_MAX_BODY]")(
+      "largest request body; larger ones get 413 (imports: see --max-import-body)  "
+      "[CONTACTD_MAX_BODY]")(
+      "max-import-body", po::value<std::string>()->value_name("BYTES")->default_value("0"),
+      "largest import body (streamed, never held in memory); larger ones get 413; 0: no "
+      "limit  [CONTACTD_MAX_IMPORT_BODY]")(
       "max-header", po::value<std::string>()->value_name("BYTES")->default_value("16KiB"),
       "largest request header block; larger ones get 431  [CONTACTD_MAX_HEADER]")(
       "read-timeout", po::value<std::string>()->value_name("DURATION")->default_value("30s"),
@@ -169,6 +176,10 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
   if (o.write_threads < 1 || o.write_threads > 1024) {
     return error("--write-threads must be between 1 and 1024");
   }
+  o.stream_threads = vm["stream-threads"].as<int>();
+  if (o.stream_threads < 1 || o.stream_threads > 1024) {
+    return error("--stream-threads must be between 1 and 1024");
+  }
   const int shards = vm.count("shards") ? vm["shards"].as<int>() : hw;
   if (shards < 1 || shards > 4096) return error("--shards must be between 1 and 4096");
   o.shards = static_cast<size_t>(shards);
@@ -189,6 +200,11 @@ ParseOutcome ParseOptions(int argc, const char* const* argv) {
   if (!body || *body < 1024)
     return error("--max-body must be a size of at least 1KiB (e.g. 16MiB)");
   o.max_body_bytes = *body;
+  auto import_body = ParseBytes(vm["max-import-body"].as<std::string>());
+  if (!import_body || (*import_body != 0 && *import_body < 1024)) {
+    return error("--max-import-body must be 0 (no limit) or a size of at least 1KiB (e.g. 1GiB)");
+  }
+  o.max_import_body_bytes = *import_body;
   auto header = ParseBytes(vm["max-header"].as<std::string>());
   if (!header || *header < 1024) {
     return error("--max-header must be a size of at least 1KiB (e.g. 16KiB)");

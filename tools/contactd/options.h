@@ -18,10 +18,12 @@ struct Options {
   uint16_t port = 8080;
   int threads = 0;         // 0: hardware threads
   int write_threads = 16;  // pool for requests that wait on a WAL sync
+  int stream_threads = 4;  // pool for imports and exports (streamed bodies)
   size_t shards = 0;       // 0: hardware threads
   bool sync = true;        // --durability sync|buffered
   std::optional<std::string> admin_key;
   size_t max_body_bytes = size_t{16} << 20;
+  size_t max_import_body_bytes = 0;  // streamed (import) request bodies; 0: unlimited
   size_t max_header_bytes = size_t{16} << 10;
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};

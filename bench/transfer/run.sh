@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The import/export benchmark of issue 6: an N-row CSV (bench/transfer/make_csv: datagen contacts
+# with phones and four custom attributes) imported with `contactctl import` end to end, then
+# exported with `contactctl export --format csv`, against a Release contactd on a fresh temporary
+# data directory (default flags: --durability sync). Prints one line per figure:
+#
+#   transfer: import ROWS rows: SECONDS s, RATE rows/s (contactctl end to end)
+#   transfer: contactd peak RSS (VmHWM) during import: MIB MiB
+#   (the same two for export, plus the machine, the file sizes and contactctl's own summaries)
+#
+#   bench/transfer/run.sh [ROWS]          (default 1000000)
+#
+# Environment: CONTACTD_BENCH_BUILD_DIR (default build/transfer) is the Release build it
+# configures and builds (targets contactd contactctl make_csv, CONTACTD_BENCH_JOBS parallel jobs);
+# CONTACTD_BENCH_FLAGS adds flags to contactd; CONTACTD_BENCH_KEEP=1 keeps the temporary directory.
+# It needs curl (to define the custom attributes).
+# VmHWM is reset (/proc/PID/clear_refs "5") before each phase, so each figure is that phase's peak.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+rows="${1:-1000000}"
+[[ "$rows" =~ ^[0-9]+$ ]] || { echo "usage: bench/transfer/run.sh [ROWS]" >&2; exit 2; }
+
+build="${CONTACTD_BENCH_BUILD_DIR:-$root/build/transfer}"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONTACTD_BUILD_BENCH=ON \
+  >/dev/null
+cmake --build "$build" --parallel "${CONTACTD_BENCH_JOBS:-$(nproc)}" \
+  --target contactd contactctl make_csv >/dev/null
+contactd="$build/tools/contactd"
+ctl="$build/tools/contactctl"
+make_csv="$build/bench/make_csv"
+
+work="$(mktemp -d /tmp/contactd-transfer.XXXXXX)"
+pid=""
+cleanup() {
+  if [[ -n "$pid" ]]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  if [[ "${CONTACTD_BENCH_KEEP:-0}" == 1 ]]; then
+    echo "transfer: kept $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+
+say() { echo "transfer: $*"; }
+now() { date +%s.%N; }
+kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
+mib() { echo $(( $1 / 1024 )); }
+
+say "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)," \
+  "$(awk '/^MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo)," \
+  "$(df -hT "$work" | awk 'NR==2 {print $2}') at $work"
+
+csv="$work/contacts.csv"
+t0=$(now)
+"$make_csv" "$rows" -o "$csv"
+t1=$(now)
+say "generated $rows rows, $(( $(stat -c %s "$csv") / 1048576 )) MiB in" \
+  "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f s", b - a}')"
+
+# shellcheck disable=SC2086  # CONTACTD_BENCH_FLAGS is a list of flags
+"$contactd" --data-dir "$work/data" --listen 127.0.0.1:0 ${CONTACTD_BENCH_FLAGS:-} \
+  >"$work/contactd.log" 2>&1 &
+pid=$!
+port=""
+for _ in $(seq 1 600); do
+  port="$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$work/contactd.log" | head -1)"
+  [[ -n "$port" ]] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$work/contactd.log" >&2; exit 1; }
+  sleep 0.05
+done
+[[ -n "$port" ]] || { echo "transfer: contactd did not start" >&2; exit 1; }
+export CONTACTD_URL="http://127.0.0.1:$port"
+CONTACTD_KEY="$(grep -o 'oc_live_[A-Za-z0-9_-]*' "$work/contactd.log" | head -1)"
+export CONTACTD_KEY
+
+"$ctl" chatbots create --id bench --name "Transfer benchmark" >/dev/null
+for attr in plan:text ltv:number vip:boolean signup:date; do
+  curl -sf -X POST "$CONTACTD_URL/api/v1/chatbots/bench/custom-attributes" \
+    -H "Authorization: Bearer $CONTACTD_KEY" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"${attr%%:*}\",\"type\":\"${attr##*:}\"}" >/dev/null
+done
+say "contactd RSS before import: $(mib "$(kib "$pid" VmRSS)") MiB"
+
+# One phase: runs "$@", prints its rate and contactd's peak RSS during it.
+phase() {
+  local name="$1"
+  shift
+  echo 5 >"/proc/$pid/clear_refs"
+  local a b
+  a=$(now)
+  "$@" 2>"$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
+  b=$(now)
+  say "$name $rows rows: $(awk -v a="$a" -v b="$b" -v n="$rows" \
+    'BEGIN {printf "%.2f s, %d rows/s", b - a, n / (b - a)}') (contactctl end to end)"
+  say "contactd peak RSS (VmHWM) during $name: $(mib "$(kib "$pid" VmHWM)") MiB"
+  tail -n 2 "$work/$name.log" | sed 's/^/transfer:   contactctl: /'
+}
+
+phase import "$ctl" import "$csv" --chatbot bench
+phase export "$ctl" export --chatbot bench --format csv -o "$work/export.csv"
+exported=$(($(wc -l <"$work/export.csv") - 1))
+say "export file: $exported rows, $(( $(stat -c %s "$work/export.csv") / 1048576 )) MiB"
+[[ "$exported" == "$rows" ]] || { echo "transfer: exported $exported rows, expected $rows" >&2; exit 1; }
+say "contactd RSS at the end: $(mib "$(kib "$pid" VmRSS)") MiB"

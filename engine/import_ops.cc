@@ -1,0 +1,99 @@
+// Import: one batch of an import (CSV, JSON or JSONL rows decoded into ContactInputs), written like
+// a bulk upsert but item by item: an item with a problem is reported with all its issues and left
+// out, and the others are written as one atomic Mutation.
+//
+//   1. validate each item on its own (issue fields relative to the item); an external_id repeated
+//      in the batch fails the later item;
+//   2-5. as the upsert (upsert.cc, engine/batch.h) in its partial mode: intents, the read of the
+//      stored contacts and the email check that repeats until the written set is consistent,
+//      merge, commit, apply. A dry run stops after the merge: it reports the counts and failures a
+//      real run would give for this batch against the current state, and writes nothing.
+#include <mutex>
+#include <shared_mutex>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/batch.h"
+#include "engine/engine.h"
+#include "engine/secrets.h"
+#include "engine/string_map.h"
+
+namespace contactd {
+namespace {
+
+// Validates every item into `b` (changes, generated ids, and the issues of each item).
+void ValidateImportItems(const Schema& schema, std::vector<ContactInput> items, ContactBatch* b) {
+  const size_t n = items.size();
+  b->changes.resize(n);
+  b->generated.assign(n, false);
+  b->item_issues.assign(n, {});
+  absl::flat_hash_map<std::string_view, size_t, StringHash, StringEq> seen;  // external_id -> item
+  seen.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!items[i].external_id.is_set()) continue;
+    auto [it, fresh] = seen.emplace(items[i].external_id.value, i);
+    if (!fresh) {
+      b->item_issues[i].push_back(
+          {"external_id", "Same external_id as an earlier contact in this import"});
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const bool absent = items[i].external_id.absent();
+    ValidateContactInput(schema, std::move(items[i]), "", &b->item_issues[i], &b->changes[i]);
+    if (absent && b->item_issues[i].empty()) {
+      b->changes[i].external_id.Set(secrets::NewUuid());
+      b->generated[i] = true;
+    }
+  }
+}
+
+}  // namespace
+
+Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string_view chatbot_id,
+                                                 std::vector<ContactInput> items, bool dry_run) {
+  auto resolved = ResolveChatbot(p, chatbot_id);
+  if (!resolved.ok()) return resolved.status();
+  if (items.size() > kMaxBatch) return InvalidArgument("Maximum 1000 contacts per request");
+  Chatbot& chatbot = **resolved;
+  const size_t n = items.size();
+
+  std::shared_lock schema_lock(chatbot.schema_lock());
+  if (chatbot.deleted()) return NotFound();
+  const std::shared_ptr<const Schema> schema = chatbot.schema();
+  PreparedBatch batch;
+  batch.partial = true;
+  batch.dry_run = dry_run;
+  ValidateImportItems(*schema, std::move(items), &batch);
+
+  {
+    IntentGuard intents(&chatbot.intents(), BatchIntentKeys(&batch));
+    if (Status s = PrepareBatch(chatbot, *schema, &batch); !s.ok()) return s;
+    if (!dry_run) {
+      const Mutation m = BatchMutation(chatbot.info(), batch);
+      if (!m.ops.empty()) {
+        if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
+        ApplyBatch(chatbot, &batch);
+      }
+    }
+  }
+
+  ImportBatchResult result;
+  for (size_t i = 0; i < n; ++i) {
+    switch (batch.outcomes[i]) {
+      case PreparedBatch::Outcome::kCreated:
+        ++result.created;
+        break;
+      case PreparedBatch::Outcome::kUpdated:
+        ++result.updated;
+        break;
+      case PreparedBatch::Outcome::kUnchanged:
+        ++result.unchanged;
+        break;
+      case PreparedBatch::Outcome::kFailed:
+        result.failures.push_back({i, std::move(batch.item_issues[i])});
+        break;
+    }
+  }
+  return result;
+}
+
+}  // namespace contactd

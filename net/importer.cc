@@ -1,0 +1,180 @@
+#include "net/importer.h"
+
+#include <algorithm>
+#include <future>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "engine/phone.h"
+#include "engine/secrets.h"
+#include "net/errors.h"
+
+namespace contactd::net {
+
+// Rows gathered for one ImportContacts call, and the rows that failed before reaching it.
+struct Importer::Batch {
+  std::vector<ContactInput> items;
+  std::vector<uint64_t> rows;          // per item
+  std::vector<uint64_t> lines;         // per item
+  std::vector<RowError> early_errors;  // decoding and phone problems, in row order
+  uint64_t early_failed = 0;
+  uint64_t first_row = 0;  // the batch's first row (item or failed)
+  absl::flat_hash_set<std::string> ids;
+
+  bool empty() const { return rows.empty() && early_failed == 0; }
+};
+
+// The batch in flight: ImportContacts running on its own thread while the next batch fills.
+class Importer::Writer {
+ public:
+  Writer(Engine& engine, const Principal& principal, const std::string& chatbot, bool dry_run)
+      : engine_(engine), principal_(principal), chatbot_(chatbot), dry_run_(dry_run) {}
+  ~Writer() {
+    if (result_.valid()) result_.wait();
+  }
+
+  bool busy() const { return result_.valid(); }
+  // Starts writing `batch` (REQUIRES: !busy()).
+  void Start(Batch batch) {
+    batch_ = std::move(batch);
+    result_ = std::async(std::launch::async, [this, items = std::move(batch_.items)]() mutable {
+      return engine_.ImportContacts(principal_, chatbot_, std::move(items), dry_run_);
+    });
+  }
+  // Waits for the batch in flight (REQUIRES: busy()); returns its result and rows.
+  Result<ImportBatchResult> Finish(Batch* batch) {
+    auto result = result_.get();
+    *batch = std::move(batch_);
+    return result;
+  }
+
+ private:
+  Engine& engine_;
+  const Principal& principal_;
+  const std::string& chatbot_;
+  const bool dry_run_;
+  Batch batch_;
+  std::future<Result<ImportBatchResult>> result_;
+};
+
+Importer::Importer(Engine& engine, Principal principal, std::string chatbot, ImportOptions options)
+    : engine_(engine),
+      principal_(principal),
+      chatbot_(std::move(chatbot)),
+      options_(std::move(options)) {}
+
+bool Importer::Prepare(SourceRow& row) {
+  if (!row.issues.empty()) return false;
+  ContactInput& in = row.input;
+  if (in.external_id.absent()) {
+    if (options_.generate_ids) {
+      in.external_id.Set(secrets::NewUuid());
+    } else {
+      row.issues.push_back({"external_id", "Required (or import with generate_ids=true)"});
+      return false;
+    }
+  }
+  if (in.phonenumber.is_set() && !in.phonenumber.value.empty()) {
+    auto e164 = phone::Normalize(in.phonenumber.value, options_.default_country);
+    if (!e164.ok()) {
+      row.issues.push_back({"phonenumber", e164.status().message()});
+      return false;
+    }
+    in.phonenumber.value = std::move(*e164);
+  }
+  return true;
+}
+
+void Importer::AddErrors(uint64_t row, uint64_t line, const std::vector<Issue>& issues) {
+  for (const Issue& issue : issues) {
+    if (report_.errors.size() >= options_.max_errors) {
+      report_.errors_truncated = true;
+      return;
+    }
+    report_.errors.push_back({row, line, issue.field, issue.message});
+  }
+}
+
+std::optional<ImportStop> Importer::Run(RowSource& source) {
+  Writer writer(engine_, principal_, chatbot_, options_.dry_run);
+  Batch filling;
+
+  // Accounts for a finished batch: counts, then its errors in row order.
+  auto account = [&](Batch& done, const ImportBatchResult& result) {
+    report_.rows += done.rows.size() + done.early_failed;  // items were moved to the engine
+    report_.created += result.created;
+    report_.updated += result.updated;
+    report_.unchanged += result.unchanged;
+    report_.failed += done.early_failed + result.failures.size();
+    auto early = done.early_errors.begin();
+    for (const ImportBatchResult::Failure& f : result.failures) {
+      const uint64_t row = done.rows[f.item];
+      for (; early != done.early_errors.end() && early->row < row; ++early) {
+        AddErrors(early->row, early->line, {{early->field, early->message}});
+      }
+      AddErrors(row, done.lines[f.item], f.issues);
+    }
+    for (; early != done.early_errors.end(); ++early) {
+      AddErrors(early->row, early->line, {{early->field, early->message}});
+    }
+  };
+  // Waits for the batch in flight, if any.
+  auto collect = [&]() -> std::optional<ImportStop> {
+    if (!writer.busy()) return std::nullopt;
+    Batch done;
+    auto result = writer.Finish(&done);
+    if (!result.ok()) {
+      const Status s = result.status();
+      return ImportStop{HttpStatusFor(s.code()), done.first_row, s.message()};
+    }
+    account(done, *result);
+    return std::nullopt;
+  };
+  // Sends the filling batch on its way (after the one in flight is done).
+  auto submit = [&]() -> std::optional<ImportStop> {
+    if (auto stop = collect()) return stop;
+    if (filling.rows.empty()) {
+      account(filling, ImportBatchResult{});
+    } else {
+      writer.Start(std::move(filling));
+    }
+    filling = Batch{};
+    return std::nullopt;
+  };
+
+  uint64_t row_no = 0;
+  SourceRow row;
+  while (source.Next(&row)) {
+    ++row_no;
+    const bool ok = Prepare(row);
+    const bool repeated =
+        ok && row.input.external_id.is_set() && filling.ids.contains(row.input.external_id.value);
+    // Failed rows count towards the size too, so that their errors are bounded as well.
+    if (repeated || filling.rows.size() + filling.early_failed >= kMaxBatch) {
+      if (auto stop = submit()) return stop;
+    }
+    if (filling.empty()) filling.first_row = row_no;
+    if (!ok) {
+      ++filling.early_failed;
+      for (const Issue& issue : row.issues) {
+        filling.early_errors.push_back({row_no, row.line, issue.field, issue.message});
+      }
+      continue;
+    }
+    if (row.input.external_id.is_set()) filling.ids.insert(row.input.external_id.value);
+    filling.rows.push_back(row_no);
+    filling.lines.push_back(row.line);
+    filling.items.push_back(std::move(row.input));
+  }
+  // The rows before the end (or before a fatal problem) are imported either way.
+  if (!filling.empty()) {
+    if (auto stop = submit()) return stop;
+  }
+  if (auto stop = collect()) return stop;
+  if (const auto& failure = source.failure()) {
+    return ImportStop{failure->http_status, row_no + 1, failure->message};
+  }
+  return std::nullopt;
+}
+
+}  // namespace contactd::net

@@ -1,0 +1,451 @@
+// Engine support for imports and exports (engine/engine.h): ImportContacts (per-item failures,
+// uniqueness and its fixpoint, dry runs, merged custom attributes), ExportContacts (search order,
+// snapshots) and UpdateChatbot's default_country.
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "tests/engine/engine_harness.h"
+
+namespace contactd {
+
+// Found by argument-dependent lookup (ImportBatchResult is in this namespace).
+bool operator==(const ImportBatchResult::Failure& a, const ImportBatchResult::Failure& b) {
+  return a.item == b.item && a.issues == b.issues;
+}
+void PrintTo(const ImportBatchResult::Failure& f, std::ostream* os) {
+  *os << "{item " << f.item << ":";
+  for (const Issue& i : f.issues) *os << " " << i.field << ": " << i.message << ";";
+  *os << "}";
+}
+
+namespace {
+
+using testing::Attrs;
+using testing::Item;
+using testing::WithAttrs;
+using Failure = ImportBatchResult::Failure;
+
+class ImportTest : public testing::ChatbotFixture {
+ protected:
+  Result<ImportBatchResult> Import(std::vector<ContactInput> items, bool dry_run = false) {
+    return e().ImportContacts(admin_, "bot", std::move(items), dry_run);
+  }
+  static ContactInput Merge(ContactInput in) {
+    in.merge_custom_attributes = true;
+    return in;
+  }
+};
+
+TEST_F(ImportTest, WritesValidItemsAndReportsEachFailedItemWithAllItsIssues) {
+  ASSERT_OK(Upsert({Item("old", "old@acme.com", "Old")}));
+  ContactInput bad = Item("bad", "not-an-email");
+  bad.phonenumber.Set("12");
+  auto r = Import({Item("new", "new@acme.com"), bad, Item("old", std::nullopt, "Renamed"),
+                   WithAttrs(Item("typo"), Attrs{{"nope", RawValue::Int(1)}})});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->created, 1u);
+  EXPECT_EQ(r->updated, 1u);
+  EXPECT_EQ(r->unchanged, 0u);
+  const std::vector<Failure> want = {
+      {1,
+       {{"email", "Invalid email"},
+        {"phonenumber",
+         "Invalid phone number: use 3-20 digits, an optional leading +, and spaces . - / ( ) "
+         "between"}}},
+      {3, {{"custom_attributes.nope", "Unknown custom attribute; define it first"}}}};
+  EXPECT_EQ(r->failures, want);
+  EXPECT_EQ(Get("new").email, "new@acme.com");
+  EXPECT_EQ(Get("old").name, "Renamed");
+  EXPECT_NOT_FOUND(e().GetContact(admin_, "bot", "bad"));
+  EXPECT_EQ(h_.storage().contact_count(), 2u);
+
+  // The same batch again: the valid items change nothing now.
+  auto again = Import({Item("new", "new@acme.com"), Item("old", std::nullopt, "Renamed")});
+  ASSERT_OK(again);
+  EXPECT_EQ(again->unchanged, 2u);
+  EXPECT_EQ(again->created + again->updated, 0u);
+  EXPECT_TRUE(again->failures.empty());
+}
+
+TEST_F(ImportTest, MissingExternalIdIsGeneratedAndNullIsAnIssue) {
+  ContactInput absent;
+  absent.name.Set("No id");
+  ContactInput null_id;
+  null_id.external_id.SetNull();
+  auto r = Import({absent, null_id});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->created, 1u);
+  EXPECT_EQ(r->failures, (std::vector<Failure>{{1, {{"external_id", "Must not be null"}}}}));
+  ASSERT_EQ(All().size(), 1u);
+  EXPECT_EQ(All()[0].name, "No id");
+  EXPECT_EQ(All()[0].external_id.size(), 36u);  // a UUID
+}
+
+TEST_F(ImportTest, RepeatedExternalIdFailsTheLaterItem) {
+  auto r =
+      Import({Item("u1", std::nullopt, "first"), Item("u2"), Item("u1", std::nullopt, "again")});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->created, 2u);
+  EXPECT_EQ(r->failures,
+            (std::vector<Failure>{
+                {2, {{"external_id", "Same external_id as an earlier contact in this import"}}}}));
+  EXPECT_EQ(Get("u1").name, "first");
+}
+
+TEST_F(ImportTest, EmailClashesWithStoredContactsAndEarlierItemsFailOnlyThoseItems) {
+  ASSERT_OK(Upsert({Item("s1", "taken@acme.com")}));
+  auto r = Import({Item("a", "TAKEN@acme.com"), Item("b", "dup@acme.com"),
+                   Item("c", "Dup@Acme.com"), Item("d", "free@acme.com")});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->created, 2u);
+  EXPECT_EQ(r->failures, (std::vector<Failure>{
+                             {0, {{"email", "Email already exists"}}},
+                             {2, {{"email", "Same email as an earlier contact in this import"}}}}));
+  EXPECT_EQ(Get("b").email, "dup@acme.com");
+  EXPECT_EQ(Get("d").email, "free@acme.com");
+}
+
+// Item 0 takes the email stored contact A gives up in item 1; item 1 fails (its new email is
+// B's), so A keeps its email and item 0 must fail too: the check repeats until nothing clashes.
+TEST_F(ImportTest, LeavingAnItemOutRechecksTheItemsThatReliedOnIt) {
+  ASSERT_OK(Upsert({Item("A", "e1@acme.com"), Item("B", "e2@acme.com")}));
+  const size_t commits = h_.storage().commit_count();
+  auto r = Import({Item("N", "e1@acme.com"), Item("A", "e2@acme.com"), Item("C", "c@acme.com")});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->created, 1u);
+  EXPECT_EQ(r->updated, 0u);
+  EXPECT_EQ(r->failures, (std::vector<Failure>{{0, {{"email", "Email already exists"}}},
+                                               {1, {{"email", "Email already exists"}}}}));
+  EXPECT_EQ(Get("A").email, "e1@acme.com");
+  EXPECT_EQ(Get("B").email, "e2@acme.com");
+  EXPECT_NOT_FOUND(e().GetContact(admin_, "bot", "N"));
+  EXPECT_EQ(h_.storage().commit_count(), commits + 1);
+
+  // Without the failing move, the hand-on works: B gives e2 up, A takes it, N takes e1.
+  auto ok = Import({Item("N", "e1@acme.com"), Item("A", "e2@acme.com"), Item("B", "b@acme.com")});
+  ASSERT_OK(ok);
+  EXPECT_TRUE(ok->failures.empty());
+  EXPECT_EQ(ok->created, 1u);
+  EXPECT_EQ(ok->updated, 2u);
+  EXPECT_EQ(Get("N").email, "e1@acme.com");
+  EXPECT_EQ(Get("A").email, "e2@acme.com");
+  h_.Restart();  // what was written loads again (no two contacts share an email)
+  EXPECT_EQ(Get("B").email, "b@acme.com");
+}
+
+// A contact that keeps its own email wins over a new item that wants it, whatever their order.
+TEST_F(ImportTest, StoredOwnerKeepsItsEmailOverANewItem) {
+  ASSERT_OK(Upsert({Item("X", "x@acme.com")}));
+  auto r = Import({Item("new", "x@acme.com"), Item("X", "X@acme.com", "Renamed")});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->updated, 1u);
+  EXPECT_EQ(r->failures, (std::vector<Failure>{{0, {{"email", "Email already exists"}}}}));
+  EXPECT_EQ(Get("X").name, "Renamed");
+  EXPECT_EQ(Get("X").email, "X@acme.com");
+}
+
+TEST_F(ImportTest, DryRunReportsWhatARealRunWouldAndWritesNothing) {
+  ASSERT_OK(
+      Upsert({Item("A", "e1@acme.com"), Item("B", "e2@acme.com"), Item("same", "s@acme.com")}));
+  const std::vector<Contact> before = All();
+  const size_t commits = h_.storage().commit_count();
+  auto batch = [] {
+    return std::vector<ContactInput>{
+        Item("N", "e1@acme.com"),       Item("A", "e2@acme.com"),   Item("new"),
+        Item("B", std::nullopt, "Bee"), Item("same", "s@acme.com"), Item("bad", "bad")};
+  };
+  auto dry = Import(batch(), /*dry_run=*/true);
+  ASSERT_OK(dry);
+  EXPECT_EQ(h_.storage().commit_count(), commits);
+  EXPECT_EQ(All(), before);
+  EXPECT_EQ(dry->created, 1u);
+  EXPECT_EQ(dry->updated, 1u);
+  EXPECT_EQ(dry->unchanged, 1u);
+  EXPECT_EQ(dry->failures.size(), 3u);
+
+  auto real = Import(batch());
+  ASSERT_OK(real);
+  EXPECT_EQ(real->created, dry->created);
+  EXPECT_EQ(real->updated, dry->updated);
+  EXPECT_EQ(real->unchanged, dry->unchanged);
+  EXPECT_EQ(real->failures, dry->failures);
+  EXPECT_EQ(h_.storage().commit_count(), commits + 1);
+  EXPECT_EQ(Get("B").name, "Bee");
+  EXPECT_EQ(All().size(), before.size() + 1);
+}
+
+TEST_F(ImportTest, NothingToWriteCommitsNothing) {
+  const size_t commits = h_.storage().commit_count();
+  auto r = Import({Item("bad", "bad")});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->failures.size(), 1u);
+  auto empty = Import({});
+  ASSERT_OK(empty);
+  EXPECT_EQ(empty->created + empty->updated + empty->unchanged + empty->failures.size(), 0u);
+  EXPECT_EQ(h_.storage().commit_count(), commits);
+}
+
+TEST_F(ImportTest, WholeBatchErrorsAreStatuses) {
+  EXPECT_NOT_FOUND(e().ImportContacts(admin_, "nope", {Item("u1")}, false));
+  std::vector<ContactInput> many(kMaxBatch + 1, Item("x"));
+  EXPECT_STATUS(Import(many), Code::kInvalidArgument, "Maximum 1000 contacts per request");
+  const size_t commits = h_.storage().commit_count();
+  h_.storage().FailNextCommits(1);
+  EXPECT_EQ(Import({Item("u1")}).status().code(), Code::kUnavailable);
+  EXPECT_EQ(h_.storage().commit_count(), commits);
+  EXPECT_TRUE(All().empty());
+}
+
+TEST_F(ImportTest, MergedCustomAttributesSetAndClearOnlyTheAttributesNamed) {
+  ASSERT_OK(Upsert({WithAttrs(Item("u1"), Attrs{{"plan", RawValue::String("pro")},
+                                                {"ltv", RawValue::Int(5)},
+                                                {"vip", RawValue::Bool(true)}})}));
+  auto r = Import(
+      {Merge(WithAttrs(Item("u1"), Attrs{{"ltv", RawValue::Int(7)}, {"vip", RawValue::Null()}}))});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->updated, 1u);
+  EXPECT_EQ(Get("u1").attrs, (std::vector<AttrEntry>{{1, std::string("pro")}, {2, int64_t{7}}}));
+
+  // Without merge the list replaces the stored set (the API's upsert).
+  ASSERT_OK(Import({WithAttrs(Item("u1"), Attrs{{"vip", RawValue::Bool(false)}})}));
+  EXPECT_EQ(Get("u1").attrs, (std::vector<AttrEntry>{{3, false}}));
+
+  // UpsertContacts honours the flag too; a new contact simply gets the attributes listed.
+  ASSERT_OK(Upsert({Merge(WithAttrs(Item("u1"), Attrs{{"plan", RawValue::String("basic")}})),
+                    Merge(WithAttrs(Item("u2"), Attrs{{"ltv", RawValue::Double(1.5)}}))}));
+  EXPECT_EQ(Get("u1").attrs, (std::vector<AttrEntry>{{1, std::string("basic")}, {3, false}}));
+  EXPECT_EQ(Get("u2").attrs, (std::vector<AttrEntry>{{2, 1.5}}));
+}
+
+TEST_F(ImportTest, MergedArchivedAttributesAcceptOnlyNull) {
+  ASSERT_OK(Upsert({WithAttrs(
+      Item("u1"), Attrs{{"plan", RawValue::String("pro")}, {"ltv", RawValue::Int(5)}})}));
+  AttributeInput archive;
+  archive.archived = true;
+  ASSERT_OK(e().UpdateAttribute(admin_, "bot", "plan", archive));
+
+  auto r = Import({Merge(WithAttrs(Item("u1"), Attrs{{"plan", RawValue::String("basic")}})),
+                   Merge(WithAttrs(Item("u1b"), Attrs{{"ltv", RawValue::Int(1)}}))});
+  ASSERT_OK(r);
+  EXPECT_EQ(
+      r->failures,
+      (std::vector<Failure>{
+          {0, {{"custom_attributes.plan", "Attribute is archived; only null is accepted"}}}}));
+  ASSERT_OK(Import({Merge(WithAttrs(Item("u1"), Attrs{{"ltv", RawValue::Int(6)}}))}));
+  EXPECT_EQ(Get("u1").attrs, (std::vector<AttrEntry>{{1, std::string("pro")}, {2, int64_t{6}}}));
+  ASSERT_OK(Import({Merge(WithAttrs(Item("u1"), Attrs{{"plan", RawValue::Null()}}))}));
+  EXPECT_EQ(Get("u1").attrs, (std::vector<AttrEntry>{{2, int64_t{6}}}));
+}
+
+// --- Export ---------------------------------------------------------------------------------
+
+class ExportTest : public testing::ChatbotFixture {
+ protected:
+  // 3000 contacts over several seconds (so created_at has runs), with names, emails, plans and
+  // ltv values that repeat and are sometimes missing.
+  void Fill() {
+    const char* plans[] = {"pro", "basic", "free"};
+    for (int batch = 0; batch < 3; ++batch) {
+      std::vector<ContactInput> items;
+      for (int k = 0; k < 1000; ++k) {
+        const int i = batch * 1000 + k;
+        ContactInput in = Item("u" + std::to_string(i));
+        if (i % 7 != 0) in.name.Set("Name " + std::to_string((i * 37) % 211));
+        if (i % 3 != 0) in.email.Set("p" + std::to_string(i) + "@acme.com");
+        Attrs attrs;
+        if (i % 5 != 0) attrs.push_back({"plan", RawValue::String(plans[i % 3])});
+        if (i % 4 != 0) attrs.push_back({"ltv", RawValue::Int((i * 13) % 101)});
+        items.push_back(WithAttrs(std::move(in), std::move(attrs)));
+      }
+      ASSERT_OK(Upsert(std::move(items)));
+      h_.clock().Advance(1 + batch);
+    }
+  }
+
+  // Every match of `in`, page after page through Search.
+  std::vector<std::string> SearchAll(search::SearchInput in) {
+    std::vector<std::string> ids;
+    in.per_page = 1000;
+    for (;;) {
+      auto page = e().Search(admin_, "bot", in);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) return ids;
+      for (const Contact& c : page->contacts) ids.push_back(c.external_id);
+      if (!page->next_cursor) return ids;
+      in.cursor = page->next_cursor;
+    }
+  }
+
+  std::vector<std::string> ExportIds(const search::SearchInput& in) {
+    auto snap = e().ExportContacts(admin_, "bot", in);
+    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+    std::vector<std::string> ids;
+    if (!snap.ok()) return ids;
+    EXPECT_NE(snap->schema, nullptr);
+    for (const Record& r : snap->records) ids.emplace_back(r.view().external_id());
+    return ids;
+  }
+
+  static search::SearchInput Sorted(std::vector<std::pair<std::string, bool>> keys) {
+    search::SearchInput in;
+    for (auto& [field, desc] : keys) in.sort.push_back({field, desc, "sort"});
+    return in;
+  }
+  static search::FilterInput Condition(std::string field, std::string op, RawValue value) {
+    search::FilterInput f;
+    f.field = std::move(field);
+    f.op = std::move(op);
+    f.values.push_back(std::move(value));
+    f.value_given = true;
+    f.path = "filter";
+    return f;
+  }
+};
+
+TEST_F(ExportTest, OrderEqualsSearchOrderForEverySortAndFilter) {
+  Fill();
+  std::vector<search::SearchInput> inputs;
+  inputs.push_back({});  // created_at descending
+  inputs.push_back(Sorted({{"name", false}}));
+  inputs.push_back(Sorted({{"custom_attributes.ltv", true}, {"name", false}}));
+  inputs.push_back(Sorted({{"email", true}}));
+  inputs.push_back(Sorted({{"created_at", false}, {"custom_attributes.plan", true}}));
+  search::SearchInput pro = Sorted({{"name", true}});
+  pro.filter = Condition("custom_attributes.plan", "=", RawValue::String("pro"));
+  inputs.push_back(pro);
+  search::SearchInput q;
+  q.q = "name 1";
+  inputs.push_back(q);
+  search::SearchInput none;
+  none.filter = Condition("name", "=", RawValue::String("nobody"));
+  inputs.push_back(none);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::vector<std::string> want = SearchAll(inputs[i]);
+    EXPECT_EQ(ExportIds(inputs[i]), want) << "input " << i;
+    if (i == 0) {
+      EXPECT_EQ(want.size(), 3000u);
+    }
+  }
+}
+
+TEST_F(ExportTest, SnapshotIsUnaffectedByLaterWrites) {
+  ASSERT_OK(Upsert({Item("a", "a@acme.com", "A"), Item("b", "b@acme.com", "B"), Item("c")}));
+  auto snap = e().ExportContacts(admin_, "bot", Sorted({{"external_id", false}}));
+  ASSERT_OK(snap);
+  ASSERT_EQ(snap->records.size(), 3u);
+  const std::string a_before(snap->records[0].bytes());
+
+  ASSERT_OK(e().UpdateContact(admin_, "bot", "a", Item("a", std::nullopt, "Changed")));
+  ASSERT_OK(e().DeleteContact(admin_, "bot", "b"));
+  ASSERT_OK(Upsert({Item("d")}));
+  h_.Define(admin_, "bot", "later", "text");
+
+  EXPECT_EQ(snap->records[0].bytes(), a_before);
+  EXPECT_EQ(*DecodeRecord(snap->records[0].bytes())->name, "A");
+  EXPECT_EQ(snap->records[1].view().external_id(), "b");  // deleted since, still readable
+  EXPECT_EQ(snap->records[1].use_count(), 1u);            // only the snapshot holds it now
+  EXPECT_EQ(snap->records[2].use_count(), 2u);            // "c": shared with the table
+  EXPECT_EQ(snap->schema->defs().size(), 4u);
+  EXPECT_EQ(Get("a").name, "Changed");
+}
+
+TEST_F(ExportTest, PagingFieldsAndBadQueriesAreRejected) {
+  search::SearchInput in = Sorted({{"nope", false}});
+  in.page = 2;
+  in.per_page = 10;
+  in.cursor = "abc";
+  auto r = e().ExportContacts(admin_, "bot", in);
+  EXPECT_STATUS(r, Code::kInvalidArgument, "Invalid request data");
+  const char* kNoPaging = "An export has no pages; remove this parameter";
+  EXPECT_EQ(r.status().issues(), (std::vector<Issue>{{"page", kNoPaging},
+                                                     {"per_page", kNoPaging},
+                                                     {"cursor", kNoPaging},
+                                                     {"sort.field", "Unknown field 'nope'"},
+                                                     {"cursor", "Use either page or cursor"}}));
+  EXPECT_NOT_FOUND(e().ExportContacts(admin_, "nope", {}));
+}
+
+// --- default_country ------------------------------------------------------------------------
+
+class ChatbotCountryTest : public testing::ChatbotFixture {};
+
+TEST_F(ChatbotCountryTest, CreateAndUpdateSetTheDefaultCountry) {
+  ChatbotInput create{"uk", "UK bot", {}};
+  create.default_country.Set("gb");
+  auto cb = e().CreateChatbot(admin_, create);
+  ASSERT_OK(cb);
+  EXPECT_EQ(cb->default_country, "GB");
+  EXPECT_EQ(e().GetChatbot(admin_, "bot")->default_country, "");
+
+  ChatbotInput change;
+  change.default_country.Set("de");
+  auto updated = e().UpdateChatbot(admin_, "bot", change);
+  ASSERT_OK(updated);
+  EXPECT_EQ(updated->default_country, "DE");
+  EXPECT_EQ(updated->name, "bot name");
+  EXPECT_EQ(e().GetChatbot(admin_, "bot")->default_country, "DE");
+
+  ChatbotInput rename;
+  rename.name = "Renamed";
+  ASSERT_OK(e().UpdateChatbot(admin_, "bot", rename));
+  auto got = e().GetChatbot(admin_, "bot");
+  EXPECT_EQ(got->name, "Renamed");
+  EXPECT_EQ(got->default_country, "DE");  // absent: unchanged
+  bool listed = false;
+  auto all = e().ListChatbots(admin_);
+  ASSERT_OK(all);
+  for (const ChatbotInfo& info : *all) {
+    if (info.id == "bot") {
+      listed = true;
+      EXPECT_EQ(info.name, "Renamed");
+      EXPECT_EQ(info.default_country, "DE");
+    }
+  }
+  EXPECT_TRUE(listed);
+
+  ChatbotInput clear;
+  clear.default_country.SetNull();
+  ASSERT_OK(e().UpdateChatbot(admin_, "bot", clear));
+  EXPECT_EQ(e().GetChatbot(admin_, "bot")->default_country, "");
+
+  h_.Restart();
+  EXPECT_EQ(e().GetChatbot(admin_, "uk")->default_country, "GB");
+  EXPECT_EQ(e().GetChatbot(admin_, "bot")->name, "Renamed");
+}
+
+TEST_F(ChatbotCountryTest, UpdateValidatesItsInput) {
+  ChatbotInput bad{"other", "", {}};
+  bad.default_country.Set("XX");
+  auto r = e().UpdateChatbot(admin_, "bot", bad);
+  EXPECT_STATUS(r, Code::kInvalidArgument, "Invalid request data");
+  EXPECT_EQ(
+      r.status().issues(),
+      (std::vector<Issue>{
+          {"id", "Cannot be changed"},
+          {"name", "Must not be empty"},
+          {"default_country", "Unknown country; use an ISO 3166-1 alpha-2 code such as \"GB\""}}));
+  ChatbotInput three;
+  three.default_country.Set("GBR");
+  EXPECT_EQ(e().UpdateChatbot(admin_, "bot", three).status().code(), Code::kInvalidArgument);
+  ChatbotInput create{"x", "X", {}};
+  create.default_country.Set("ZZ");
+  EXPECT_EQ(e().CreateChatbot(admin_, create).status().code(), Code::kInvalidArgument);
+  EXPECT_NOT_FOUND(e().UpdateChatbot(admin_, "nope", ChatbotInput{}));
+
+  const Principal member = h_.Auth(h_.NewKey(admin_, "member"));
+  EXPECT_DENIED(e().UpdateChatbot(member, "bot", ChatbotInput{}));
+
+  const size_t commits = h_.storage().commit_count();
+  h_.storage().FailNextCommits(1);
+  ChatbotInput change;
+  change.default_country.Set("FR");
+  EXPECT_EQ(e().UpdateChatbot(admin_, "bot", change).status().code(), Code::kUnavailable);
+  EXPECT_EQ(e().GetChatbot(admin_, "bot")->default_country, "");
+  EXPECT_EQ(h_.storage().commit_count(), commits);
+}
+
+}  // namespace
+}  // namespace contactd
