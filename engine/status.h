@@ -86,8 +86,12 @@ class [[nodiscard]] Result {
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return std::holds_alternative<T>(v_); }
-  // REQUIRES: !ok() for a meaningful status; returns OK when a value is held.
-  Status status() const { return ok() ? Status() : std::get<Status>(v_); }
+  // REQUIRES: !ok() for a meaningful status; returns OK when a value is held. A reference into
+  // this Result (or to a static OK), so `const auto& m = r.status().message()` stays valid.
+  const Status& status() const {
+    static const Status kOk;
+    return ok() ? kOk : std::get<Status>(v_);
+  }
   // REQUIRES: ok().
   T& value() { return std::get<T>(v_); }
   const T& value() const { return std::get<T>(v_); }

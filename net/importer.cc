@@ -1,7 +1,10 @@
 #include "net/importer.h"
 
 #include <algorithm>
-#include <future>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -24,37 +27,79 @@ struct Importer::Batch {
   bool empty() const { return rows.empty() && early_failed == 0; }
 };
 
-// The batch in flight: ImportContacts running on its own thread while the next batch fills.
+// The batch in flight: ImportContacts running on the import's writer thread while the next batch
+// fills. One thread for the whole import (not one per batch): it keeps its allocator caches warm.
 class Importer::Writer {
  public:
   Writer(Engine& engine, const Principal& principal, const std::string& chatbot, bool dry_run)
-      : engine_(engine), principal_(principal), chatbot_(chatbot), dry_run_(dry_run) {}
-  ~Writer() {
-    if (result_.valid()) result_.wait();
+      : engine_(engine), principal_(principal), chatbot_(chatbot), dry_run_(dry_run) {
+    thread_ = std::thread([this] { Loop(); });
   }
+  // Waits for the batch in flight, if any, then ends the thread.
+  ~Writer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
-  bool busy() const { return result_.valid(); }
+  bool busy() const { return busy_; }
   // Starts writing `batch` (REQUIRES: !busy()).
   void Start(Batch batch) {
     batch_ = std::move(batch);
-    result_ = std::async(std::launch::async, [this, items = std::move(batch_.items)]() mutable {
-      return engine_.ImportContacts(principal_, chatbot_, std::move(items), dry_run_);
-    });
+    {
+      std::lock_guard lock(mu_);
+      items_ = std::move(batch_.items);
+      pending_ = true;
+    }
+    busy_ = true;
+    cv_.notify_all();
   }
   // Waits for the batch in flight (REQUIRES: busy()); returns its result and rows.
   Result<ImportBatchResult> Finish(Batch* batch) {
-    auto result = result_.get();
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return result_.has_value(); });
+    Result<ImportBatchResult> result = std::move(*result_);
+    result_.reset();
+    busy_ = false;
     *batch = std::move(batch_);
     return result;
   }
 
  private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [this] { return pending_ || stop_; });
+      if (!pending_) return;  // stopping, nothing left to write
+      pending_ = false;
+      std::vector<ContactInput> items = std::move(items_);
+      lock.unlock();
+      Result<ImportBatchResult> result =
+          engine_.ImportContacts(principal_, chatbot_, std::move(items), dry_run_);
+      lock.lock();
+      result_.emplace(std::move(result));
+      cv_.notify_all();
+    }
+  }
+
   Engine& engine_;
   const Principal& principal_;
   const std::string& chatbot_;
   const bool dry_run_;
-  Batch batch_;
-  std::future<Result<ImportBatchResult>> result_;
+  Batch batch_;        // the rows of the batch in flight (its items are with the thread)
+  bool busy_ = false;  // the owner's view: a batch was started and not finished
+  std::mutex mu_;      // guards the fields below
+  std::condition_variable cv_;
+  std::vector<ContactInput> items_;
+  bool pending_ = false;
+  bool stop_ = false;
+  std::optional<Result<ImportBatchResult>> result_;
+  std::thread thread_;
 };
 
 Importer::Importer(Engine& engine, Principal principal, std::string chatbot, ImportOptions options)

@@ -209,7 +209,7 @@ void DecodeContactItem(std::string_view text, ContactInput* out, std::vector<Iss
   auto doc = json::Parse(text);
   if (!doc.ok()) {
     // "Request body is not valid JSON: <why>" names the whole body; here it is one row.
-    const std::string& message = doc.status().message();
+    const std::string message = doc.status().message();
     const size_t colon = message.find(": ");
     issues->push_back({"", colon == std::string::npos
                                ? std::string("Not valid JSON")

@@ -1,4 +1,5 @@
-// URL pieces: percent-decoding of path segments and query strings.
+// URL pieces: percent-encoding and -decoding of path segments and query strings. Its own small
+// library (`url`), so that clients (contactctl, tests) encode exactly as the server decodes.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -10,6 +11,10 @@
 #include <vector>
 
 namespace contactd::net {
+
+// Percent-encodes everything but RFC 3986 unreserved characters (ALPHA DIGIT - . _ ~): safe in
+// a path segment and in a query name or value.
+std::string PercentEncode(std::string_view s);
 
 // Decodes %XX escapes (and '+' as space when `plus_is_space`). Returns nullopt on a malformed
 // escape.

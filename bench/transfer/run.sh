@@ -13,7 +13,9 @@
 # Environment: CONTACTD_BENCH_BUILD_DIR (default build/transfer) is the Release build it
 # configures and builds (targets contactd contactctl make_csv, CONTACTD_BENCH_JOBS parallel jobs);
 # CONTACTD_BENCH_FLAGS adds flags to contactd; CONTACTD_BENCH_KEEP=1 keeps the temporary directory.
-# It needs curl (to define the custom attributes).
+# CONTACTD_BENCH_BINARY runs another contactd binary (an A/B comparison against an older build).
+# CONTACTD_BENCH_PERF=FILE records a perf profile (perf record -g) of contactd during the import
+# into FILE. It needs curl (to define the custom attributes).
 # VmHWM is reset (/proc/PID/clear_refs "5") before each phase, so each figure is that phase's peak.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,7 +27,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCONTACTD_BUIL
   >/dev/null
 cmake --build "$build" --parallel "${CONTACTD_BENCH_JOBS:-$(nproc)}" \
   --target contactd contactctl make_csv >/dev/null
-contactd="$build/tools/contactd"
+contactd="${CONTACTD_BENCH_BINARY:-$build/tools/contactd}"
 ctl="$build/tools/contactctl"
 make_csv="$build/bench/make_csv"
 
@@ -89,10 +91,19 @@ phase() {
   local name="$1"
   shift
   echo 5 >"/proc/$pid/clear_refs"
-  local a b
+  local a b perf_pid=""
+  if [[ "$name" == import && -n "${CONTACTD_BENCH_PERF:-}" ]]; then
+    perf record -q ${CONTACTD_BENCH_PERF_ARGS:--g} -p "$pid" -o "$CONTACTD_BENCH_PERF" 2>/dev/null &
+    perf_pid=$!
+    sleep 0.5
+  fi
   a=$(now)
   "$@" 2>"$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
   b=$(now)
+  if [[ -n "$perf_pid" ]]; then
+    kill -INT "$perf_pid"
+    wait "$perf_pid" || true
+  fi
   say "$name $rows rows: $(awk -v a="$a" -v b="$b" -v n="$rows" \
     'BEGIN {printf "%.2f s, %d rows/s", b - a, n / (b - a)}') (contactctl end to end)"
   say "contactd peak RSS (VmHWM) during $name: $(mib "$(kib "$pid" VmHWM)") MiB"

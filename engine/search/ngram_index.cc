@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <utility>
 
 namespace contactd::search {
@@ -262,23 +264,6 @@ void NgramIndex::RemoveAll(const NgramIndex& other) {
   }
 }
 
-void NgramIndex::AddAll(const NgramIndex& other) {
-  postings_.reserve(postings_.size() + other.postings_.size() / 4);
-  std::vector<uint32_t> rows;
-  for (const auto& [key, posting] : other.postings_) {
-    auto [it, inserted] = postings_.try_emplace(key);
-    if (inserted && IsTrigram(key)) trigrams_by_suffix_[SuffixOf(key)].push_back(key);
-    const uint64_t n = posting.cardinality();
-    if (n > 64) {
-      it->second |= posting;
-      continue;
-    }
-    rows.resize(n);
-    posting.toUint32Array(rows.data());
-    it->second.addMany(n, rows.data());  // new rows mostly append: cheaper than an OR
-  }
-}
-
 NgramIndex::Match NgramIndex::Find(std::string_view q, uint8_t space) const {
   Match match;
   const std::vector<uint32_t> cps = CodePoints(q);
@@ -339,6 +324,7 @@ namespace {
 class BulkBuilder {
  public:
   void set_row(Row row) { row_ = row; }
+  const uint64_t* hot() const { return hot_.get(); }
 
   void Gram(uint32_t space, uint32_t c0, uint32_t c1, uint32_t c) {
     if (c < 0x80) {
@@ -361,13 +347,17 @@ class BulkBuilder {
 
   // Appends the rows of chunk `key` to the postings.
   void Flush(uint16_t key) {
-    for (uint32_t id = 1; id < std::min<size_t>(kHot, keys_.size()); ++id) {
+    // Only the words rows were pushed to: a small batch touches a few of the chunk's 1024.
+    for (uint32_t id = 1; id < std::min<size_t>(kHot, keys_.size()) && lo_word_ <= hi_word_; ++id) {
       uint64_t any = 0;
-      for (size_t w = 0; w < kChunkWords; ++w) {
+      for (size_t w = lo_word_; w <= hi_word_; ++w) {
         any |= words_[w] = std::exchange(hot_[w * kHot + id], 0);
       }
       if (any != 0) AppendBitset(&postings_[id], key, words_.data());
+      std::fill(words_.begin() + lo_word_, words_.begin() + hi_word_ + 1, 0);
     }
+    lo_word_ = kChunkWords;
+    hi_word_ = 0;
     for (uint32_t b = 0; b < kBuckets; ++b) {
       std::vector<uint64_t>& entries = buckets_[b];
       if (entries.empty()) continue;
@@ -389,6 +379,30 @@ class BulkBuilder {
         AppendRows(&postings_[i * kBuckets + b], key, rows, end - rows);
       }
       entries.clear();
+    }
+  }
+
+  // Adds the postings to those of an index that holds none of these rows (the n-grams new to it
+  // get their `by_suffix` entries). REQUIRES: flushed.
+  void MergeInto(absl::flat_hash_map<uint64_t, roaring::Roaring>* postings,
+                 absl::flat_hash_map<uint64_t, std::vector<uint64_t>>* by_suffix) {
+    std::vector<uint32_t> rows;
+    for (size_t id = 1; id < keys_.size(); ++id) {
+      roaring::Roaring& add = postings_[id];
+      auto [it, inserted] = postings->try_emplace(keys_[id]);
+      if (inserted) {
+        it->second = std::move(add);
+        if (IsTrigram(keys_[id])) (*by_suffix)[SuffixOf(keys_[id])].push_back(keys_[id]);
+        continue;
+      }
+      const uint64_t n = add.cardinality();
+      if (n > 64) {
+        it->second |= add;
+        continue;
+      }
+      rows.resize(n);
+      add.toUint32Array(rows.data());
+      it->second.addMany(n, rows.data());  // new rows mostly append: cheaper than an OR
     }
   }
 
@@ -421,7 +435,10 @@ class BulkBuilder {
   }
   void Push(uint32_t id) {
     if (id < kHot) {
-      hot_[((row_ >> 6) & 1023) * kHot + id] |= uint64_t{1} << (row_ & 63);
+      const uint32_t word = (row_ >> 6) & 1023;
+      lo_word_ = std::min(lo_word_, word);
+      hi_word_ = std::max(hi_word_, word);
+      hot_[word * kHot + id] |= uint64_t{1} << (row_ & 63);
     } else {
       buckets_[id % kBuckets].push_back(uint64_t{id / kBuckets} << 32 | row_);
     }
@@ -430,8 +447,11 @@ class BulkBuilder {
   Row row_ = 0;
   // The current chunk's rows of the ids below kHot, as bitsets interleaved by word (word w of id
   // i at w * kHot + i), so that the words a row sets are close together.
-  std::unique_ptr<uint64_t[]> hot_ = std::make_unique<uint64_t[]>(kChunkWords * kHot);
-  std::array<uint64_t, kChunkWords> words_;  // one id's bitset
+  // Zeroed by calloc: fresh pages cost nothing until a batch touches them.
+  std::unique_ptr<uint64_t[], decltype(&std::free)> hot_{
+      static_cast<uint64_t*>(std::calloc(kChunkWords * kHot, sizeof(uint64_t))), &std::free};
+  uint32_t lo_word_ = kChunkWords, hi_word_ = 0;  // the words of hot_ pushed to since Flush
+  std::array<uint64_t, kChunkWords> words_{};     // one id's bitset; zero outside a Flush
   // The current chunk's (id / kBuckets, row) pairs, by id % kBuckets, in row order.
   std::vector<std::vector<uint64_t>> buckets_ = std::vector<std::vector<uint64_t>>(kBuckets);
   std::vector<uint32_t> ends_;
@@ -448,7 +468,16 @@ class BulkBuilder {
 }  // namespace
 
 void NgramIndex::Build(const roaring::Roaring& rows, const FieldsOf& fields_of) {
+  BuildInto(rows, fields_of, /*merge=*/false);
+}
+
+void NgramIndex::AddRows(const roaring::Roaring& rows, const FieldsOf& fields_of) {
+  if (!rows.isEmpty()) BuildInto(rows, fields_of, /*merge=*/true);
+}
+
+void NgramIndex::BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_of, bool merge) {
   auto builder = std::make_unique<BulkBuilder>();
+  if (builder->hot() == nullptr) throw std::bad_alloc();
   std::vector<Field> fields;
   uint32_t chunk = 0;
   for (Row row : rows) {
@@ -462,7 +491,11 @@ void NgramIndex::Build(const roaring::Roaring& rows, const FieldsOf& fields_of) 
     ForEachGram(fields, *builder);
   }
   builder->Flush(static_cast<uint16_t>(chunk));
-  builder->Finish(&postings_, &trigrams_by_suffix_);
+  if (merge) {
+    builder->MergeInto(&postings_, &trigrams_by_suffix_);
+  } else {
+    builder->Finish(&postings_, &trigrams_by_suffix_);
+  }
 }
 
 size_t NgramIndex::MemoryBytes() const {

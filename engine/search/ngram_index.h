@@ -61,18 +61,22 @@ class NgramIndex {
   using FieldsOf = std::function<void(Row, std::vector<Field>*)>;
   void Build(const roaring::Roaring& rows, const FieldsOf& fields_of);
 
+  // Adds the n-grams of `rows`, which this index does not hold (any rows, not only higher ones):
+  // a bulk build over them, merged into the postings (an OR per posting touched).
+  void AddRows(const roaring::Roaring& rows, const FieldsOf& fields_of);
+
   // Removes every posting of `other` (built over old texts of rows this index holds) from this
   // index: one pass over each posting touched, where Remove() shifts an array once per row.
   void RemoveAll(const NgramIndex& other);
-
-  // Adds every posting of `other` (built over rows this index does not hold) to this index.
-  void AddAll(const NgramIndex& other);
 
   size_t posting_count() const { return postings_.size(); }
   // Heap bytes held by postings (roaring serialized sizes plus map slots), for memory reports.
   size_t MemoryBytes() const;
 
  private:
+  // Build (merge false: REQUIRES empty) or AddRows (merge true).
+  void BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_of, bool merge);
+
   absl::flat_hash_map<uint64_t, roaring::Roaring> postings_;
   // For 2-code-point queries: the trigram keys present, by their last two code points (and space).
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> trigrams_by_suffix_;

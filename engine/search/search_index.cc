@@ -243,19 +243,19 @@ void SearchIndex::Erase(Row row) {
 }
 
 void SearchIndex::IndexStale() {
-  roaring::Roaring old_rows;
-  for (const auto& [row, text] : stale_text_) old_rows.add(row);
-  NgramIndex old_batch;
-  old_batch.Build(old_rows, [this](Row row, std::vector<NgramIndex::Field>* fields) {
-    NgramFields(stale_text_.at(row), fields);
-  });
-  ngrams_->RemoveAll(old_batch);
-  stale_text_ = {};
-  NgramIndex batch;
-  batch.Build(unindexed_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
+  if (!stale_text_.empty()) {  // none when every stale row is new (e.g. an import)
+    roaring::Roaring old_rows;
+    for (const auto& [row, text] : stale_text_) old_rows.add(row);
+    NgramIndex old_batch;
+    old_batch.Build(old_rows, [this](Row row, std::vector<NgramIndex::Field>* fields) {
+      NgramFields(stale_text_.at(row), fields);
+    });
+    ngrams_->RemoveAll(old_batch);
+    stale_text_ = {};
+  }
+  ngrams_->AddRows(unindexed_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
     NgramFields(arena_.Get(row), fields);
   });
-  ngrams_->AddAll(batch);
   unindexed_ = roaring::Roaring();
   stale_ = roaring::Roaring();
 }

@@ -135,9 +135,14 @@ CsvReader::Parse CsvReader::ParseRecord(CsvRecord* out) {
   size_t fields = 0;
   uint64_t breaks = 0;  // line breaks inside quoted fields
   for (;;) {
-    if (fields == out->fields.size()) out->fields.emplace_back();
-    std::string& f = out->fields[fields++];
-    if (i < end_ && b[i] == '"') {
+    if (fields == out->fields.size()) {
+      out->fields.emplace_back();
+      out->quoted.push_back(0);
+    }
+    std::string& f = out->fields[fields];
+    const bool quoted = i < end_ && b[i] == '"';
+    out->quoted[fields++] = quoted;
+    if (quoted) {
       const uint64_t field_line = line_ + breaks;
       f.clear();
       ++i;
@@ -192,6 +197,7 @@ CsvReader::Parse CsvReader::ParseRecord(CsvRecord* out) {
     return Parse::kError;
   }
   out->fields.resize(fields);
+  out->quoted.resize(fields);
   out->number = ++records_;
   out->line = line_;
   line_ += breaks + 1;

@@ -25,8 +25,9 @@ using ReadFn = std::function<ptrdiff_t(char* buf, size_t size)>;
 
 struct CsvRecord {
   std::vector<std::string> fields;
-  uint64_t number = 0;  // 1-based record number, the header included
-  uint64_t line = 0;    // 1-based line the record starts on
+  std::vector<uint8_t> quoted;  // per field: 1 when it was written in quotes ("  a  " keeps spaces)
+  uint64_t number = 0;          // 1-based record number, the header included
+  uint64_t line = 0;            // 1-based line the record starts on
 };
 
 struct CsvError {

@@ -79,7 +79,10 @@ bool RowDecoder::Decode(const CsvRecord& record, ContactInput* out,
   for (size_t i = 0; i < n; ++i) {
     const ColumnTarget& t = map_.columns[i];
     if (t.target == Target::kUnmapped || t.target == Target::kIgnored) continue;
-    const std::string_view cell = UnescapeFormula(Trim(record.fields[i]));
+    // Spaces around an unquoted cell are padding; inside quotes they are the value.
+    const bool quoted = i < record.quoted.size() && record.quoted[i] != 0;
+    const std::string_view cell =
+        UnescapeFormula(quoted ? std::string_view(record.fields[i]) : Trim(record.fields[i]));
     if (cell.empty()) continue;
     switch (t.target) {
       case Target::kExternalId:

@@ -1,6 +1,7 @@
 // RowDecoder: one CSV record -> a ContactInput, through a ColumnMap.
 //
-// Cells are unescaped (UnescapeFormula) and trimmed of surrounding spaces. An empty cell leaves
+// Cells are unescaped (UnescapeFormula); unquoted ones are trimmed of surrounding spaces and tabs
+// (quoted ones keep them: `"  a  "` is the value with its spaces). An empty cell leaves
 // its field absent (an import never clears a value with a blank cell). Custom attributes are
 // merged (ContactInput::merge_custom_attributes): a row sets only the attributes of its non-empty
 // cells. Attribute cells are typed by the schema: number cells must spell a number (-> RawValue

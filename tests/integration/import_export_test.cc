@@ -16,6 +16,7 @@
 #include "engine/transfer/csv_reader.h"
 #include "tests/integration/it_helpers.h"
 #include "tests/integration/stream_client.h"
+#include "tests/support/sanitizers.h"
 
 namespace contactd::testing {
 namespace {
@@ -551,7 +552,6 @@ TEST_F(ImportExport, RoundTripForEachFormat) {
 
 // A CSV cell's surrounding spaces are quoted on export but trimmed on import.
 TEST_F(ImportExport, CsvRoundTripKeepsSurroundingSpaces) {
-  SKIP_KNOWN_BUG("RowDecoder trims quoted cells: \"  spaced  \" comes back as \"spaced\"");
   UpsertOk(R"({"external_id":"s1","name":"  spaced  "})");
   HttpResult first = Export("format=csv");
   const std::string other = NewChatbot(*api_);
@@ -610,7 +610,9 @@ TEST_F(ImportExport, LargeStreamedImportAndExportKeepMemoryFlat) {
   std::printf("import: %d rows, %zu bytes, %.2f s (%.0f rows/s); RSS %lld kB -> peak %lld kB\n",
               kRows, file_bytes, import_s, kRows / import_s, static_cast<long long>(before_kb),
               static_cast<long long>(peak_kb));
-  EXPECT_LT(peak_kb - before_kb, file_kb / 4) << "file " << file_kb << " kB";
+  if (kMemoryFiguresMeaningful) {  // not under ASan: see tests/support/sanitizers.h
+    EXPECT_LT(peak_kb - before_kb, file_kb / 4) << "file " << file_kb << " kB";
+  }
 
   // Export everything as JSON, reading it as it streams; count without keeping it.
   const int64_t export_before_kb = ProcStatusKb(pid, "VmRSS:");
@@ -633,7 +635,9 @@ TEST_F(ImportExport, LargeStreamedImportAndExportKeepMemoryFlat) {
   std::printf("export: %zu rows, %zu bytes, %.2f s (%.0f rows/s); RSS %lld kB -> peak %lld kB\n",
               export_lines, export_bytes, export_s, export_lines / export_s,
               static_cast<long long>(export_before_kb), static_cast<long long>(export_peak_kb));
-  EXPECT_LT(export_peak_kb - export_before_kb, static_cast<int64_t>(export_bytes / 1024 / 4));
+  if (kMemoryFiguresMeaningful) {
+    EXPECT_LT(export_peak_kb - export_before_kb, static_cast<int64_t>(export_bytes / 1024 / 4));
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -39,16 +40,16 @@ bool OperatorWorks(uint16_t port, const std::string& key) {
 TEST(Startup, HelpListsEveryFlagAndItsVariable) {
   std::string out;
   EXPECT_EQ(RunContactd({"--help"}, &out), 0);
-  for (const char* flag : {"--data-dir", "--listen", "--threads", "--write-threads", "--shards",
-                           "--durability", "--admin-key", "--max-body", "--max-header",
-                           "--read-timeout", "--idle-timeout", "--help"}) {
-    EXPECT_NE(out.find(flag), std::string::npos) << flag << "\n" << out;
-  }
-  for (const char* env :
-       {"CONTACTD_DATA_DIR", "CONTACTD_LISTEN", "CONTACTD_THREADS", "CONTACTD_WRITE_THREADS",
-        "CONTACTD_SHARDS", "CONTACTD_DURABILITY", "CONTACTD_ADMIN_KEY", "CONTACTD_MAX_BODY",
-        "CONTACTD_MAX_HEADER", "CONTACTD_READ_TIMEOUT", "CONTACTD_IDLE_TIMEOUT"}) {
-    EXPECT_NE(out.find(env), std::string::npos) << env << "\n" << out;
+  EXPECT_NE(out.find("--help"), std::string::npos) << out;
+  // Every flag with a value, and the environment variable named after it.
+  for (std::string flag :
+       {"data-dir", "listen", "threads", "write-threads", "stream-threads", "shards", "durability",
+        "admin-key", "max-body", "max-import-body", "max-header", "read-timeout", "idle-timeout",
+        "header-timeout", "max-connections", "rate-limit", "rate-burst"}) {
+    EXPECT_NE(out.find("--" + flag), std::string::npos) << flag << "\n" << out;
+    std::string env = "CONTACTD_" + flag;
+    for (char& c : env) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    EXPECT_NE(out.find("[" + env + "]"), std::string::npos) << env << "\n" << out;
   }
 }
 

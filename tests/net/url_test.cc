@@ -1,4 +1,4 @@
-// Tests of net/url.h: percent-decoding, query strings and path splitting.
+// Tests of net/url.h: percent-encoding and -decoding, query strings and path splitting.
 #include "net/url.h"
 
 #include <optional>
@@ -14,6 +14,24 @@ namespace {
 
 using namespace std::string_literals;
 using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+// --- PercentEncode ---
+
+TEST(PercentEncodeTest, KeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(PercentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(PercentEncode("a b/c?d=e&f+g%h#"), "a%20b%2Fc%3Fd%3De%26f%2Bg%25h%23");
+  EXPECT_EQ(PercentEncode("\xC3\xA9"), "%C3%A9");  // UTF-8 bytes, upper-case hex
+  EXPECT_EQ(PercentEncode(std::string_view("\0\x7F", 2)), "%00%7F");
+  EXPECT_EQ(PercentEncode(""), "");
+}
+
+TEST(PercentEncodeTest, EveryByteRoundTripsThroughDecode) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  const std::string encoded = PercentEncode(all);
+  EXPECT_EQ(PercentDecode(encoded, false), all);
+  EXPECT_EQ(PercentDecode(encoded, true), all);  // no '+' survives encoding
+}
 
 // --- PercentDecode ---
 

@@ -4,29 +4,16 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include <cctype>
 #include <cstdio>
 #include <string>
 #include <string_view>
 
+#include "net/url.h"
+
 namespace contactd::testing {
 
-// Percent-encodes everything but RFC 3986 unreserved characters.
-inline std::string PathEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(ch);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
+// Percent-encodes everything but RFC 3986 unreserved characters (the server's own encoder).
+inline std::string PathEncode(std::string_view s) { return net::PercentEncode(s); }
 
 // A JSON string literal for `s` (quotes, backslashes and control characters escaped).
 inline std::string Quote(std::string_view s) {

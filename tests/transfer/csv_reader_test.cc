@@ -84,6 +84,20 @@ TEST(CsvReader, Quoted) {
   ExpectRows("a\"b,c\"\n", {{"a\"b", "c\""}});  // quotes inside unquoted fields are kept
 }
 
+TEST(CsvReader, ReportsWhichFieldsWereQuoted) {
+  const std::string text = "\"  a  \", b ,\"\",\nx,\"y\"\n";
+  for (size_t chunk : {size_t{1}, size_t{3}, size_t{1} << 20}) {
+    CsvReader reader(StringSource(text, chunk));
+    CsvRecord r;
+    ASSERT_TRUE(reader.Next(&r)) << chunk;
+    EXPECT_EQ(r.fields, (std::vector<std::string>{"  a  ", " b ", "", ""}));
+    EXPECT_EQ(r.quoted, (std::vector<uint8_t>{1, 0, 1, 0})) << chunk;
+    ASSERT_TRUE(reader.Next(&r));  // the reused record's flags follow the new row
+    EXPECT_EQ(r.quoted, (std::vector<uint8_t>{0, 1})) << chunk;
+    EXPECT_FALSE(reader.Next(&r));
+  }
+}
+
 TEST(CsvReader, ByteOrderMarkAndUtf8) {
   ExpectRows(
       "\xEF\xBB\xBF"

@@ -131,6 +131,20 @@ TEST_F(RowDecoderTest, BlankCellsLeaveFieldsAbsent) {
   EXPECT_TRUE(in_.external_id.absent());
 }
 
+TEST_F(RowDecoderTest, QuotedCellsKeepTheirSpaces) {
+  CsvRecord record;
+  record.fields = {" u1 ", "  spaced  ", " a@b.co "};
+  record.quoted = {0, 1, 0};
+  ASSERT_TRUE(decoder_->Decode(record, &in_, &issues_));
+  EXPECT_EQ(in_.external_id.value, "u1");
+  EXPECT_EQ(in_.name.value, "  spaced  ");
+  EXPECT_EQ(in_.email.value, "a@b.co");
+  record.fields = {"u1", "   "};
+  record.quoted = {0, 1};  // a quoted blank is still a value
+  ASSERT_TRUE(decoder_->Decode(record, &in_, &issues_));
+  EXPECT_EQ(in_.name.value, "   ");
+}
+
 TEST_F(RowDecoderTest, StripeAccountsYamlAndJson) {
   ASSERT_TRUE(Decode({"u", "", "", "", "- label: main\n  stripe_id: cus_1\n- label: eu\n"}));
   ASSERT_TRUE(in_.stripe_accounts.is_set());

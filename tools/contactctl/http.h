@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "net/url.h"
+
 namespace contactd::ctl {
 
 // http://host[:port][/base]; only plain HTTP.
@@ -77,7 +79,6 @@ class HttpClient {
   std::chrono::milliseconds timeout_;
 };
 
-// Percent-encodes everything except unreserved characters (RFC 3986).
-std::string PercentEncode(std::string_view s);
+using net::PercentEncode;  // net/url.h
 
 }  // namespace contactd::ctl

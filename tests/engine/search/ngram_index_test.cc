@@ -395,6 +395,54 @@ TEST(NgramIndexTest, BuildMatchesAddOnDenseChunks) {
   compare(built, c.index());
 }
 
+// AddRows over batches of new rows (small and dense, within a chunk and across chunks, below
+// rows already held, with n-grams old and new) gives the index Build() gives over all of them.
+TEST(NgramIndexTest, AddRowsMatchesBuildOfTheUnion) {
+  std::mt19937 rng(5);
+  auto random_text = [&](std::string_view alphabet, size_t n) {
+    std::string s;
+    for (; n > 0; --n) s += alphabet[rng() % alphabet.size()];
+    return s;
+  };
+  Checked all;
+  auto fields_of = [&all](Row row, std::vector<Field>* fields) {
+    *fields = all.docs().at(row).View();
+  };
+  auto add_docs = [&](Row first, Row last, std::string_view alphabet, roaring::Roaring* rows) {
+    for (Row row = first; row < last; ++row) {
+      all.Put(row, {{{random_text(alphabet, 8), 0}, {random_text("0123", 5), 1}}});
+      rows->add(row);
+    }
+  };
+  roaring::Roaring start;
+  add_docs(1000, 5000, "abcdef", &start);
+  NgramIndex index;
+  index.Build(start, fields_of);
+  std::vector<roaring::Roaring> batches(5);
+  add_docs(5000, 5003, "abcxyz", &batches[0]);       // tiny: every posting gets a few rows
+  add_docs(5003, 9099, "abcdef", &batches[1]);       // dense: bitset-sized postings
+  add_docs(65530, 65545, "ghijkl", &batches[2]);     // across a chunk boundary, new n-grams
+  add_docs(0, 40, "abcdef", &batches[3]);            // below every row held
+  add_docs(131072, 131100, "éßü東京", &batches[4]);  // multi-byte code points, a third chunk
+  for (const roaring::Roaring& batch : batches) index.AddRows(batch, fields_of);
+  index.AddRows(roaring::Roaring(), fields_of);  // nothing to add
+
+  const NgramIndex built = all.Built();
+  EXPECT_EQ(index.posting_count(), built.posting_count());
+  std::vector<std::pair<std::string, uint8_t>> queries = {{"東", 0}, {"京", 0}, {"üß", 0}};
+  for (size_t len = 1; len <= 4; ++len) {
+    for (int i = 0; i < 60; ++i) {
+      queries.emplace_back(random_text("abcdefghijklxyz", len), 0);
+      queries.emplace_back(random_text("0123", len), 1);
+    }
+  }
+  for (const auto& [q, space] : queries) {
+    ASSERT_TRUE(index.Find(q, space).rows == built.Find(q, space).rows) << q;
+  }
+  for (size_t i = 0; i < queries.size(); i += 10)
+    all.Check(index, queries[i].first, queries[i].second);
+}
+
 // Random small documents over a small alphabet, so that n-grams repeat and collide; random
 // inserts, updates and deletes; Find() checked against brute force after every batch.
 TEST(NgramIndexTest, RandomizedAgainstBruteForce) {
