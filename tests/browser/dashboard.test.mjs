@@ -237,10 +237,24 @@ step('rows per page and paging', async () => {
   await page.getByLabel('Rows per page').selectOption('10');
   await expectRange('1–10 of 121');
   assert.equal(await page.locator('#tab-contacts tbody tr').count(), 10);
+  // Newest first: p120 … p001, then Sam. Next and Previous walk with keyset cursors.
+  const firstId = async (id) => {
+    await page.waitForFunction((want) => document.querySelector(
+        '#tab-contacts tbody tr:first-child td:first-child')?.textContent === want, id);
+  };
+  await firstId('p120');
   await page.getByRole('button', {name: 'Next'}).click();
   await expectRange('11–20 of 121');
+  await firstId('p110');
+  await page.getByRole('button', {name: 'Next'}).click();
+  await expectRange('21–30 of 121');
+  await firstId('p100');
+  await page.getByRole('button', {name: 'Previous'}).click();
+  await expectRange('11–20 of 121');
+  await firstId('p110');
   await page.getByRole('button', {name: 'Last'}).click();
   await expectRange('121–121 of 121');
+  assert.equal(await firstRowCell(1).textContent(), 'sam');
   assert.ok(await page.getByRole('button', {name: 'Next'}).isDisabled());
   await page.getByRole('button', {name: 'First'}).click();
   await expectRange('1–10 of 121');

@@ -40,7 +40,11 @@ export class ContactsView {
     this.page = 1;
     this.perPage = Number(localStorage.getItem('contactd.perPage')) || 50;
     if (!PER_PAGE_CHOICES.includes(this.perPage)) this.perPage = 50;
-    this.filters = [];  // {field, label, op, value}
+    this.filters = [];  // {field, op, value, text}
+    // next_cursor of each page, by the page it leads to: Next and Previous walk with keyset
+    // cursors (the same cost at any depth, even on a chatbot with millions of contacts); First,
+    // Last and a first visit of a page use page numbers. Reset when the query changes.
+    this.cursors = new Map();
     this.total = 0;
     this.rows = [];
     this.seq = 0;
@@ -115,7 +119,7 @@ export class ContactsView {
     this.perPageSelect = el('select', {id: `${id}-pp`, onchange: () => {
       this.perPage = Number(this.perPageSelect.value);
       localStorage.setItem('contactd.perPage', String(this.perPage));
-      this.page = 1;
+      this.resetPaging();
       this.load();
     }}, PER_PAGE_CHOICES.map((n) => el('option', {value: String(n)}, String(n))));
     this.perPageSelect.value = String(this.perPage);
@@ -266,7 +270,7 @@ export class ContactsView {
             text: `${attr.label || attr.name} ${opLabel} ${valueInput.value}`,
           });
           this.renderFilterChips();
-          this.page = 1;
+          this.resetPaging();
           this.load();
         }}, 'Add filter')), error);
   }
@@ -278,7 +282,7 @@ export class ContactsView {
           el('button', {type: 'button', 'aria-label': `Remove filter ${f.text}`, onclick: () => {
             this.filters.splice(i, 1);
             this.renderFilterChips();
-            this.page = 1;
+            this.resetPaging();
             this.load();
           }}, '×')));
     });
@@ -299,7 +303,7 @@ export class ContactsView {
             this.sort = column.sort;
             this.order = 'asc';
           }
-          this.page = 1;
+          this.resetPaging();
           this.renderHead();
           this.load();
           this.table.querySelector(`th[aria-sort] button`)?.focus();
@@ -354,6 +358,11 @@ export class ContactsView {
     return query;
   }
 
+  resetPaging() {
+    this.page = 1;
+    this.cursors = new Map();
+  }
+
   lastPage() {
     return Math.max(1, Math.ceil(this.total / this.perPage));
   }
@@ -367,7 +376,7 @@ export class ContactsView {
     const q = this.searchInput.value.trim();
     if (q === this.q) return;
     this.q = q;
-    this.page = 1;
+    this.resetPaging();
     this.load();
   }
 
@@ -375,7 +384,9 @@ export class ContactsView {
     const seq = ++this.seq;
     this.controller?.abort();
     this.controller = new AbortController();
-    const query = [...this.searchQuery(), ['page', String(this.page)],
+    const cursor = this.page > 1 ? this.cursors.get(this.page) : undefined;
+    const query = [...this.searchQuery(),
+      cursor ? ['cursor', cursor] : ['page', String(this.page)],
       ['per_page', String(this.perPage)]];
     this.root.setAttribute('aria-busy', 'true');
     try {
@@ -384,6 +395,7 @@ export class ContactsView {
       this.error.textContent = '';
       this.rows = res.data || [];
       this.total = res.total ?? this.rows.length;
+      if (res.next_cursor) this.cursors.set(this.page + 1, res.next_cursor);
       if (this.rows.length === 0 && this.page > 1 && this.total > 0) {
         this.page = this.lastPage();
         this.load();
