@@ -1,5 +1,6 @@
 #include "net/api.h"
 
+#include "net/admin_assets.h"
 #include "net/render.h"
 
 namespace contactd::net {
@@ -11,7 +12,7 @@ std::vector<Route> Api::Routes() {
   const std::string v1 = "/api/v1";
   const std::string contacts = v1 + "/chatbots/{chatbot}/contacts";
   const std::string attributes = v1 + "/chatbots/{chatbot}/custom-attributes";
-  return {
+  std::vector<Route> routes = {
       {"GET", "/healthz", Access::kPublic,
        [](RequestContext&) { return Success([](JsonWriter& w) { w.String("ok"); }); }},
       {"POST", v1 + "/workspaces", Access::kOperator, bind(&Api::CreateWorkspace)},
@@ -39,6 +40,9 @@ std::vector<Route> Api::Routes() {
       {"POST", attributes, Access::kMember, bind(&Api::DefineAttribute)},
       {"PUT", attributes + "/{name}", Access::kMember, bind(&Api::UpdateAttribute)},
   };
+  // The embedded dashboard (net/admin_assets.h): public, it asks for a key itself.
+  for (Route& r : AdminRoutes()) routes.push_back(std::move(r));
+  return routes;
 }
 
 }  // namespace contactd::net

@@ -16,6 +16,7 @@
 //   GET|PATCH|DELETE /chatbots/{chatbot}/contacts/{contact}               member
 //   GET|POST /chatbots/{chatbot}/custom-attributes                        member
 //   PUT    /chatbots/{chatbot}/custom-attributes/{name}                   member
+//   GET    /admin, /admin/, /admin/{file}   the embedded dashboard (net/admin_assets.h)  no auth
 //
 // Thread-safety: handlers are safe to call concurrently (the engine is).
 #pragma once

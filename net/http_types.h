@@ -55,6 +55,7 @@ struct HttpRequest {
   std::string query;          // target after '?', without it; still percent-encoded
   std::string authorization;  // the Authorization header, as sent
   std::string content_type;   // the Content-Type header, as sent
+  std::string if_none_match;  // the If-None-Match header, as sent (the dashboard's ETags)
   std::string body;           // empty for streaming requests: read body_reader instead
   // Set for streaming requests only (Router::IsStreaming); owned by the session.
   BodyReader* body_reader = nullptr;

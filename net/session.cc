@@ -402,6 +402,7 @@ void Session::FillRequestHead() {
   }
   request_.authorization.assign(message[http::field::authorization]);
   request_.content_type.assign(message[http::field::content_type]);
+  request_.if_none_match.assign(message[http::field::if_none_match]);
   request_.body.clear();
   request_.body_reader = nullptr;
 }

@@ -3,6 +3,8 @@
 #   csv-spectrum  the CSV edge-case suite (npm package), read by transfer_tests
 #                 (tests/transfer/csv_spectrum_test.cc); installed with `npm ci` from the
 #                 committed tests/transfer/csv-spectrum/package.json and package-lock.json.
+#   playwright-core the browser driver of the dashboard test (tests/browser), which runs Debian's
+#                 chromium; installed the same way from tests/browser/package.json + lock.
 # Everything goes under $CONTACTD_TEST_DATA_DIR (default: build/test-data, the directory CMake's
 # CONTACTD_TEST_DATA_DIR defaults to). Reinstalled only when a lock file changes.
 #
@@ -30,3 +32,5 @@ npm_install() {
 
 npm_install "$root/tests/transfer/csv-spectrum" "$data/csv-spectrum"
 echo "fetch-test-data: csv-spectrum in $data/csv-spectrum/node_modules/csv-spectrum"
+npm_install "$root/tests/browser" "$data/browser"
+echo "fetch-test-data: playwright-core in $data/browser/node_modules/playwright-core"

@@ -5,6 +5,7 @@
 #include "net/router.h"
 
 #include <atomic>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -13,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "net/admin_assets.h"
 #include "net/api.h"
 #include "net/render.h"
 #include "tests/engine/test_printers.h"
@@ -392,6 +394,63 @@ class ApiRoutesTest : public ::testing::Test {
   Api api_;
   Router router_;
 };
+
+// The embedded dashboard (net/admin_assets.h): public, with its security headers and ETags.
+std::string HeaderOf(const HttpResponse& r, std::string_view name) {
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
+TEST_F(ApiRoutesTest, AdminDashboardIsServedWithoutAKey) {
+  HttpResponse r = Send("GET", "/admin/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("<script type=\"module\" src=\"app.js\">"), std::string::npos);
+  EXPECT_EQ(HeaderOf(r, "Cache-Control"), "no-cache");
+  EXPECT_EQ(HeaderOf(r, "X-Content-Type-Options"), "nosniff");
+  EXPECT_TRUE(HeaderOf(r, "Content-Security-Policy").starts_with("default-src 'self';"));
+  const std::string etag = HeaderOf(r, "ETag");
+  ASSERT_FALSE(etag.empty());
+
+  HttpRequest again;
+  again.method = "GET";
+  again.path = "/admin/";
+  again.if_none_match = "\"other\", " + etag;
+  const HttpResponse cached = router_.Handle(again);
+  EXPECT_EQ(cached.status, 304);
+  EXPECT_TRUE(cached.body.empty());
+  again.if_none_match = "\"other\"";
+  EXPECT_EQ(router_.Handle(again).status, 200);
+
+  r = Send("GET", "/admin/app.js");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(Send("GET", "/admin/app.css").content_type, "text/css; charset=utf-8");
+
+  r = Send("GET", "/admin");
+  EXPECT_EQ(r.status, 308);
+  EXPECT_EQ(HeaderOf(r, "Location"), "/admin/");
+
+  EXPECT_EQ(Send("GET", "/admin/missing.js").status, 404);
+  EXPECT_EQ(Send("GET", "/admin/README.md").status, 404);  // docs are not embedded
+  EXPECT_EQ(Send("GET", "/admin/a/b.js").status, 404);
+  EXPECT_EQ(Send("POST", "/admin/app.js").status, 405);
+}
+
+TEST(AdminAssets, EveryFileHasATypeAnETagAndBytes) {
+  std::set<std::string_view> etags;
+  for (const AdminAsset& a : AdminAssets()) {
+    SCOPED_TRACE(std::string(a.path));
+    EXPECT_FALSE(a.body.empty());
+    EXPECT_NE(a.content_type, "application/octet-stream");
+    EXPECT_TRUE(a.etag.size() > 2 && a.etag.front() == '"' && a.etag.back() == '"');
+    EXPECT_TRUE(etags.insert(a.etag).second);
+    EXPECT_EQ(a.path.find('/'), std::string_view::npos) << "/admin/{file} has one segment";
+  }
+  EXPECT_GE(AdminAssets().size(), 3u);
+}
 
 TEST_F(ApiRoutesTest, Healthz) {
   const HttpResponse r = Send("GET", "/healthz");
