@@ -475,13 +475,27 @@ TEST_F(ImportExport, ExportIsASnapshotWhileWritesContinue) {
   sc.SetReceiveBuffer(32768);
   ASSERT_TRUE(sc.SendHead("GET", ExportPath(bot_, "format=jsonl"),
                           {{"Authorization", "Bearer " + operator_key()}}, false));
-  StreamResult r = sc.ReadResponse(nullptr, std::chrono::milliseconds(2));
-  const int written_after = written;
+  // After the first part, stop reading until a write has been acknowledged (the server's writes
+  // into the socket block meanwhile), so writes surely land while the export is in progress.
+  std::string body;
+  int written_after = written_before;
+  StreamResult r = sc.ReadResponse(
+      [&](std::string_view part) {
+        if (body.empty()) {
+          const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+          while (written == written_before && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          }
+          written_after = written;
+        }
+        body.append(part);
+      },
+      std::chrono::milliseconds(2));
   stop = true;
   writer.join();
   ASSERT_EQ(r.status, 200) << r.error;
   ASSERT_TRUE(r.complete);
-  std::vector<std::string> lines = Lines(r.body);
+  std::vector<std::string> lines = Lines(body);
   ASSERT_EQ(lines.size(), static_cast<size_t>(kGroups * kPerGroup));
   std::vector<std::set<int64_t>> gens(kGroups);
   for (const std::string& line : lines) {
