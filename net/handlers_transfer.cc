@@ -112,7 +112,12 @@ Result<ImportRequest> ParseImportRequest(const RequestContext& ctx) {
                         "Give ?format=csv|json|jsonl or a Content-Type (text/csv, "
                         "application/json, application/x-ndjson)"});
     } else if (!(req.format = FormatOfContentType(ctx.request.content_type))) {
-      issues.push_back({"Content-Type", "Unsupported Content-Type \"" + ctx.request.content_type +
+      // Echoed as printable ASCII only: a header may hold any bytes, a JSON answer may not.
+      std::string shown = ctx.request.content_type.substr(0, 100);
+      for (char& c : shown) {
+        if (c < 0x20 || c > 0x7E) c = '?';
+      }
+      issues.push_back({"Content-Type", "Unsupported Content-Type \"" + shown +
                                             "\"; use text/csv, application/json or "
                                             "application/x-ndjson (or ?format=)"});
     }
