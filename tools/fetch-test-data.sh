@@ -3,8 +3,9 @@
 #   csv-spectrum  the CSV edge-case suite (npm package), read by transfer_tests
 #                 (tests/transfer/csv_spectrum_test.cc); installed with `npm ci` from the
 #                 committed tests/transfer/csv-spectrum/package.json and package-lock.json.
-#   playwright-core the browser driver of the dashboard test (tests/browser), which runs Debian's
-#                 chromium; installed the same way from tests/browser/package.json + lock.
+#   playwright-core, puppeteer-core  the browser drivers of the dashboard tests (tests/browser):
+#                 playwright-core runs Debian's chromium, puppeteer-core its firefox-esr; installed
+#                 the same way from tests/browser/package.json + lock.
 # Everything goes under $CONTACTD_TEST_DATA_DIR (default: build/test-data, the directory CMake's
 # CONTACTD_TEST_DATA_DIR defaults to). Reinstalled only when a lock file changes.
 #
@@ -33,4 +34,4 @@ npm_install() {
 npm_install "$root/tests/transfer/csv-spectrum" "$data/csv-spectrum"
 echo "fetch-test-data: csv-spectrum in $data/csv-spectrum/node_modules/csv-spectrum"
 npm_install "$root/tests/browser" "$data/browser"
-echo "fetch-test-data: playwright-core in $data/browser/node_modules/playwright-core"
+echo "fetch-test-data: playwright-core and puppeteer-core in $data/browser/node_modules"

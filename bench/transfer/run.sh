@@ -15,7 +15,9 @@
 # CONTACTD_BENCH_FLAGS adds flags to contactd; CONTACTD_BENCH_KEEP=1 keeps the temporary directory.
 # CONTACTD_BENCH_BINARY runs another contactd binary (an A/B comparison against an older build).
 # CONTACTD_BENCH_PERF=FILE records a perf profile (perf record -g) of contactd during the import
-# into FILE. It needs curl (to define the custom attributes).
+# into FILE. CONTACTD_BENCH_AFTER_IMPORT is a command run (bash -c) after the import, with
+# CONTACTD_URL and CONTACTD_KEY set (bench/dashboard/run.sh times the dashboard there). It needs
+# curl (to define the custom attributes).
 # VmHWM is reset (/proc/PID/clear_refs "5") before each phase, so each figure is that phase's peak.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -111,6 +113,9 @@ phase() {
 }
 
 phase import "$ctl" import "$csv" --chatbot bench
+if [[ -n "${CONTACTD_BENCH_AFTER_IMPORT:-}" ]]; then
+  bash -c "$CONTACTD_BENCH_AFTER_IMPORT"
+fi
 phase export "$ctl" export --chatbot bench --format csv -o "$work/export.csv"
 exported=$(($(wc -l <"$work/export.csv") - 1))
 say "export file: $exported rows, $(( $(stat -c %s "$work/export.csv") / 1048576 )) MiB"

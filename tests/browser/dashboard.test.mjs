@@ -1,6 +1,7 @@
 // Browser test of the admin dashboard (web/admin, served by contactd at /admin/): starts the real
-// contactd on 127.0.0.1 port 0 with a temporary data directory and a known operator key, drives
-// Debian's chromium (headless) with playwright-core, and asserts on what the page shows. Writes a
+// contactd on 127.0.0.1 port 0 with a temporary data directory and a known operator key
+// (tests/browser/contactd.mjs, shared with firefox.test.mjs), drives Debian's chromium (headless)
+// with playwright-core, and asserts on what the page shows and on the API state. Writes a
 // screenshot of each main screen to $ARTIFACT_DIR.
 //
 // Environment (set by tests/browser/CMakeLists.txt):
@@ -10,78 +11,20 @@
 //   ARTIFACT_DIR         where screenshots go (default ./browser-artifacts)
 // Usage: node tests/browser/dashboard.test.mjs
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 
+import {ATTRIBUTES, IMPORT_CSV, KEY, api, apiCall, artifacts, base, existingPath, pageWidth,
+  people, run, step} from './contactd.mjs';
+
 const require = createRequire(import.meta.url);
-const binary = process.env.CONTACTD_BINARY;
-const playwrightDir = process.env.PLAYWRIGHT_CORE_DIR;
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = path.resolve(process.env.ARTIFACT_DIR || 'browser-artifacts');
-const KEY = 'oc_test_dashboard_browser_test_key_0123';
-
-function fail(message) {
-  console.error(`dashboard.test: ${message}`);
-  process.exit(1);
-}
-if (!binary || !fs.existsSync(binary)) fail(`CONTACTD_BINARY not found: ${binary}`);
-if (!playwrightDir || !fs.existsSync(playwrightDir)) {
-  fail(`playwright-core is missing (${playwrightDir}): run tools/fetch-test-data.sh`);
-}
-if (!fs.existsSync(chromiumPath)) fail(`${chromiumPath} is missing: apt-get install chromium`);
+const playwrightDir = existingPath('PLAYWRIGHT_CORE_DIR', undefined,
+    'run tools/fetch-test-data.sh (npm ci of tests/browser)');
+const chromiumPath = existingPath('CHROMIUM', '/usr/bin/chromium', 'apt-get install chromium');
 const {chromium} = require(playwrightDir);
-fs.mkdirSync(artifacts, {recursive: true});
 
-// --- contactd ---------------------------------------------------------------------------------
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contactd-browser-'));
-let server;
-let output = '';
-async function startServer() {
-  server = spawn(binary, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--admin-key', KEY,
-    '--threads', '2', '--durability', 'buffered'], {stdio: ['ignore', 'pipe', 'pipe']});
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`contactd did not start:\n${output}`)), 30000);
-    const onData = (chunk) => {
-      output += chunk;
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${m[1]}`);
-      }
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (code) => reject(new Error(`contactd exited (${code}):\n${output}`)));
-  });
-}
-async function stopServer() {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
-  fs.rmSync(dataDir, {recursive: true, force: true, maxRetries: 3});
-}
-
-let base;
-async function api(method, p, body) {
-  const res = await fetch(`${base}/api/v1${p}`, {
-    method,
-    headers: {'Authorization': `Bearer ${KEY}`, 'Content-Type': 'application/json'},
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  assert.ok(res.ok, `${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-// --- steps -------------------------------------------------------------------------------------
-const steps = [];
-const step = (name, fn) => steps.push({name, fn});
+let browser;
 let page;
 const shot = (name) => page.screenshot({path: path.join(artifacts, `${name}.png`), fullPage: true});
 const range = () => page.locator('#tab-contacts .range');
@@ -143,9 +86,7 @@ step('create a chatbot', async () => {
 
 step('define one attribute of each type', async () => {
   await page.getByRole('button', {name: 'Attributes'}).click();
-  const defs = [['plan', 'Plan', 'text'], ['ltv', 'Lifetime value', 'number'],
-    ['vip', 'VIP', 'boolean'], ['signup', 'Signed up', 'date'], ['legacy', 'Legacy', 'text']];
-  for (const [name, label, type] of defs) {
+  for (const [name, label, type] of [...ATTRIBUTES, ['legacy', 'Legacy', 'text']]) {
     await page.fill('#attr-name', name);
     await page.fill('#attr-label', label);
     await page.selectOption('#attr-type', type);
@@ -212,14 +153,71 @@ step('edit: a rejected value is shown at its field, then a valid edit', async ()
   assert.equal(c.custom_attributes.signup, '2026-11-21');
 });
 
+step('a big integer survives an edit', async () => {
+  const big = '9007199254740993';  // 2^53 + 1: a JavaScript number would be ...992
+  const exact = new RegExp(`"ltv":\\s*${big}[,}]`);
+  // Sent as text: JSON.stringify could not write it.
+  await api('POST', '/chatbots/support/contacts',
+      `{"users":[{"external_id":"big","name":"Big Number","custom_attributes":{"ltv":${big}}}]}`);
+  assert.match((await apiCall('GET', '/chatbots/support/contacts/big')).text, exact);
+  await page.getByLabel('Search contacts').fill('Big Number');
+  await page.locator('#tab-contacts tbody td', {hasText: /^Big Number$/}).waitFor();
+  await expectRange('1–1 of 1');
+  const ltvIndex = (await headers()).indexOf('Lifetime value') + 1;
+  assert.equal(await firstRowCell(ltvIndex).textContent(), big);
+  await page.getByRole('button', {name: 'Edit Big Number'}).click();
+  const dialog = page.locator('#contact-dialog');
+  assert.equal(await dialog.locator('#cf-attr-ltv').inputValue(), big);
+  await dialog.locator('#cf-name').fill('Big Number Renamed');
+  await dialog.getByRole('button', {name: 'Save'}).click();
+  await page.locator('#tab-contacts tbody td', {hasText: 'Big Number Renamed'}).waitFor();
+  assert.equal(await firstRowCell(ltvIndex).textContent(), big);
+  const after = await apiCall('GET', '/chatbots/support/contacts/big');
+  assert.match(after.text, exact);
+  assert.equal(after.json.data.name, 'Big Number Renamed');
+  await api('DELETE', '/chatbots/support/contacts/big');
+  await page.getByLabel('Search contacts').fill('');
+  await page.locator('#tab-contacts tbody td', {hasText: /^Sam Rivera$/}).waitFor();
+  await expectRange('1–1 of 1');
+});
+
+step('edit Stripe accounts: change one, remove another', async () => {
+  await api('PATCH', '/chatbots/support/contacts/sam', {stripe_accounts: [
+    {label: 'main', stripe_id: 'cus_123'},
+    {label: 'backup', stripe_id: 'cus_456', stripe_email: 'billing@acme.com'}]});
+  // Show the Stripe accounts column (hidden by default) while this step runs.
+  await page.getByRole('button', {name: 'Columns'}).click();
+  const stripeColumn = page.locator('#tab-contacts fieldset').first().getByLabel('Stripe accounts');
+  await stripeColumn.check();
+  await page.getByRole('button', {name: 'Columns'}).click();
+  await page.getByLabel('Rows per page').selectOption('10');  // reloads the list
+  await page.locator('#tab-contacts tbody td',
+      {hasText: 'main: cus_123, backup: cus_456'}).waitFor();
+  await page.getByRole('button', {name: 'Edit Sam Rivera'}).click();
+  const dialog = page.locator('#contact-dialog');
+  const rows = dialog.locator('.stripe-row');
+  assert.equal(await rows.count(), 2);
+  await rows.nth(0).getByLabel('Stripe ID').fill('cus_999');
+  await rows.nth(1).getByRole('button', {name: 'Remove account'}).click();
+  assert.equal(await rows.count(), 1);
+  await shot('05b-edit-stripe');
+  await dialog.getByRole('button', {name: 'Save'}).click();
+  await page.locator('#tab-contacts tbody td', {hasText: /^main: cus_999$/}).waitFor();
+  const c = (await api('GET', '/chatbots/support/contacts/sam')).data;
+  assert.deepEqual(c.stripe_accounts, [{label: 'main', stripe_id: 'cus_999', stripe_email: null}]);
+  await page.getByRole('button', {name: 'Edit Sam Rivera'}).click();
+  assert.equal(await rows.count(), 1);
+  assert.equal(await rows.nth(0).getByLabel('Stripe ID').inputValue(), 'cus_999');
+  await dialog.getByRole('button', {name: 'Cancel'}).click();
+  await page.getByRole('button', {name: 'Columns'}).click();
+  await stripeColumn.uncheck();
+  await page.getByRole('button', {name: 'Columns'}).click();
+  await page.getByLabel('Rows per page').selectOption('50');
+  await expectRange('1–1 of 1');
+});
+
 step('search as you type', async () => {
-  const users = [];
-  for (let i = 1; i <= 120; ++i) {
-    const n = String(i).padStart(3, '0');
-    users.push({external_id: `p${n}`, name: `Person ${n}`, email: `person${n}@example.com`,
-      custom_attributes: {ltv: i, vip: i % 2 === 0, plan: i % 3 ? 'free' : 'pro',
-        legacy: `old ${n}`}});
-  }
+  const users = people(120, (i, n) => ({legacy: `old ${n}`}));
   await api('POST', '/chatbots/support/contacts', {users});
   await page.reload();
   await expectRange('1–50 of 121');
@@ -288,6 +286,72 @@ step('sort by a column, again to reverse', async () => {
   await shot('07-contacts-sorted');
 });
 
+// Names of the visible form controls under `root` that have no accessible name (playwright's
+// aria snapshot computes the names the browser exposes).
+async function unlabelledControls(root) {
+  const snapshot = await page.locator(root).ariaSnapshot();
+  return snapshot.split('\n').filter((line) =>
+    /^\s*- (textbox|searchbox|spinbutton|checkbox|combobox|radio|slider)\b(?! ")/.test(line));
+}
+
+step('keyboard only: sort, open and close the dialog; every control has a label', async () => {
+  // Tab from the search box to the first column header's sort button; Enter sorts by it.
+  await page.getByLabel('Search contacts').focus();
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return {text: e?.textContent, sort: e?.matches('#tab-contacts thead th button.sort'),
+      inDialog: Boolean(e?.closest('#contact-dialog'))};
+  });
+  let column = null;
+  for (let i = 0; i < 15 && !column; ++i) {
+    await page.keyboard.press('Tab');
+    const f = await focused();
+    if (f.sort) column = f.text;
+  }
+  assert.equal(column, 'External ID');
+  const th = page.locator('#tab-contacts thead th', {hasText: column});
+  assert.equal(await th.getAttribute('aria-sort'), null);
+  await page.keyboard.press('Enter');
+  await page.locator('#tab-contacts thead th[aria-sort="ascending"]', {hasText: column}).waitFor();
+  await page.waitForFunction(() => document.querySelector(
+      '#tab-contacts tbody tr:first-child td:first-child')?.textContent === 'p001');
+  assert.equal((await focused()).text, column);  // focus stays on the header
+  await page.keyboard.press('Enter');
+  await page.locator('#tab-contacts thead th[aria-sort="descending"]', {hasText: column}).waitFor();
+  await page.waitForFunction(() => document.querySelector(
+      '#tab-contacts tbody tr:first-child td:first-child')?.textContent === 'sam');
+
+  // Add contact: Tab from the search box, Enter opens the dialog with focus inside, Escape
+  // closes it and focus returns to the button.
+  await page.getByLabel('Search contacts').focus();
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).text, 'Add contact');
+  await page.keyboard.press('Enter');
+  await page.locator('#contact-dialog[open]').waitFor();
+  assert.ok((await focused()).inDialog, 'focus is not in the dialog');
+  await page.keyboard.press('Escape');
+  await page.locator('#contact-dialog').waitFor({state: 'hidden'});
+  assert.equal((await focused()).text, 'Add contact');
+
+  // Every visible input and select has an accessible name: the contacts tab with its column
+  // chooser and filter form open, and the dialog with a Stripe account row.
+  await page.getByRole('button', {name: 'Columns'}).click();
+  await page.getByRole('button', {name: 'Filters'}).click();
+  const controls = await page.locator('#tab-contacts').locator('input, select').count();
+  assert.ok(controls >= 15, `only ${controls} controls`);
+  assert.deepEqual(await unlabelledControls('#tab-contacts'), []);
+  await page.getByRole('button', {name: 'Columns'}).click();
+  await page.getByRole('button', {name: 'Filters'}).click();
+  await page.getByRole('button', {name: 'Edit Sam Rivera'}).click();
+  await page.locator('#contact-dialog').getByRole('button', {name: 'Add Stripe account'}).click();
+  assert.deepEqual(await unlabelledControls('#contact-dialog'), []);
+  const named = await page.locator('#contact-dialog').ariaSnapshot();
+  for (const name of ['External ID', 'Email', 'Stripe ID', 'Lifetime value', 'VIP', 'Signed up']) {
+    assert.ok(named.includes(`"${name}"`), `${name} is not named:\n${named}`);
+  }
+  await page.locator('#contact-dialog').getByRole('button', {name: 'Cancel'}).click();
+});
+
 step('choose columns (remembered after a reload)', async () => {
   await page.getByRole('button', {name: 'Columns'}).click();
   const chooser = page.locator('#tab-contacts fieldset').first();
@@ -349,9 +413,7 @@ step('delete with a confirmation naming the contact', async () => {
   await page.getByRole('button', {name: 'Delete Sam Rivera'}).click();
   await dialog.getByRole('button', {name: 'Delete Sam Rivera'}).click();
   await expectRange('0 of 0');
-  const res = await fetch(`${base}/api/v1/chatbots/support/contacts/sam`,
-      {headers: {Authorization: `Bearer ${KEY}`}});
-  assert.equal(res.status, 404);
+  assert.equal((await apiCall('GET', '/chatbots/support/contacts/sam')).status, 404);
 });
 
 step('export the current search as CSV', async () => {
@@ -373,9 +435,8 @@ step('export the current search as CSV', async () => {
 
 step('import a CSV with a changed mapping', async () => {
   await page.getByRole('button', {name: 'Import'}).click();
-  const csv = 'Kunden-Nr,Full Name,Plan\nk1,Ada Lovelace,pro\nk2,Alan Turing,free\n';
   await page.getByLabel('File (CSV, JSON or JSONL)').setInputFiles(
-      {name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv)});
+      {name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(IMPORT_CSV)});
   await page.locator('#tab-import .report h3', {hasText: 'Dry run'}).waitFor();
   // Kunden-Nr maps to nothing: the rows fail for want of an external_id.
   await page.locator('#tab-import dd').nth(4).filter({hasText: '2'}).waitFor();
@@ -392,14 +453,74 @@ step('import a CSV with a changed mapping', async () => {
   await expectRange('1–50 of 122');
 });
 
+step('import a JSON file', async () => {
+  await page.getByRole('button', {name: 'Import'}).click();
+  const contacts = [
+    {external_id: 'j1', name: 'Grace Hopper', email: 'grace@example.com',
+      custom_attributes: {plan: 'pro', ltv: 12.5, vip: true}},
+    {external_id: 'j2', name: 'Edsger Dijkstra', custom_attributes: {signup: '2026-01-02'}},
+  ];
+  await page.getByLabel('File (CSV, JSON or JSONL)').setInputFiles({name: 'people.json',
+    mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(contacts))});
+  await page.locator('#tab-import .report h3', {hasText: 'Dry run'}).waitFor();
+  const counts = async () => Object.fromEntries(await page.locator('#tab-import .report dl')
+      .evaluate((dl) => [...dl.querySelectorAll('dt')].map((dt) =>
+        [dt.textContent, dt.nextElementSibling.textContent])));
+  assert.deepEqual(await counts(),
+      {Rows: '2', Created: '2', Updated: '0', Unchanged: '0', Failed: '0'});
+  assert.equal(await page.locator('#tab-import select[id^="import-map-"]').count(), 0);
+  assert.equal((await apiCall('GET', '/chatbots/support/contacts/j1')).status, 404);
+  await page.getByRole('button', {name: 'Import', exact: true}).last().click();
+  await page.locator('#tab-import .report h3', {hasText: 'Import report'}).waitFor();
+  assert.deepEqual(await counts(),
+      {Rows: '2', Created: '2', Updated: '0', Unchanged: '0', Failed: '0'});
+  await shot('11b-import-json');
+  const j1 = (await api('GET', '/chatbots/support/contacts/j1')).data;
+  assert.equal(j1.email, 'grace@example.com');
+  assert.deepEqual(j1.custom_attributes, {plan: 'pro', ltv: 12.5, vip: true});
+  const j2 = (await api('GET', '/chatbots/support/contacts/j2')).data;
+  assert.equal(j2.custom_attributes.signup, '2026-01-02');
+  await page.getByRole('button', {name: 'Contacts'}).click();
+  await expectRange('1–50 of 124');
+});
+
+step('a member key: chatbots and contacts, no chatbot management', async () => {
+  const key = (await api('POST', '/apikeys', {name: 'dashboard member', role: 'member'})).data;
+  assert.equal(key.role, 'member');
+  // The contract keeps chatbots and keys to admins.
+  assert.equal((await apiCall('POST', '/chatbots', {name: 'x'}, {key: key.key})).status, 403);
+  assert.equal((await apiCall('GET', '/apikeys', undefined, {key: key.key})).status, 403);
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  try {
+    const member = await context.newPage();
+    member.setDefaultTimeout(10000);
+    member.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await member.goto(`${base}/admin/`);
+    await member.fill('#api-key', key.key);
+    await member.getByRole('button', {name: 'Sign in'}).click();
+    const bot = member.locator('#chatbot-list')
+        .getByRole('button', {name: 'Support bot (support)'});
+    await bot.waitFor();
+    assert.ok(await member.locator('#chatbot-form').isHidden(), 'New chatbot form shown');
+    assert.equal(await member.getByRole('button', {name: 'Create chatbot'}).isVisible(), false);
+    await member.screenshot({path: path.join(artifacts, '13-member-chatbots.png')});
+    await bot.click();
+    await member.locator('#tab-contacts .range', {hasText: '1–50 of 124'}).waitFor();
+    assert.equal(await member.locator('#tab-contacts tbody tr').count(), 50);
+    // Members may use contacts and attributes (the contract): those stay offered.
+    assert.ok(await member.getByRole('button', {name: 'Add contact'}).isVisible());
+    await member.getByRole('button', {name: 'Attributes'}).click();
+    assert.ok(await member.getByRole('button', {name: 'Define attribute'}).isVisible());
+    assert.equal(await member.locator('#tab-attributes tbody tr').count(), 5);
+  } finally {
+    await context.close();
+  }
+});
+
 step('narrow window', async () => {
   await page.setViewportSize({width: 380, height: 800});
   await shot('12-narrow');
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > 400 &&
-          !e.parentElement.closest('.table-wrap') && e.getClientRects().length)
-      .map((e) => `${e.tagName}#${e.id}.${e.className}`).slice(0, 10));
+  const {width, wide} = await page.evaluate(pageWidth, 400);
   assert.ok(width <= 400, `page scrolls sideways: ${width}px; too wide: ${wide.join(' ')}`);
   await page.setViewportSize({width: 1280, height: 900});
 });
@@ -411,44 +532,19 @@ step('sign out', async () => {
 });
 
 // --- main --------------------------------------------------------------------------------------
-const started = Date.now();
-let browser;
-let failed = 0;
-try {
-  base = await startServer();
-  browser = await chromium.launch({executablePath: chromiumPath, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
-  const context = await browser.newContext({viewport: {width: 1280, height: 900},
-    acceptDownloads: true});
-  page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  const consoleErrors = [];
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  for (const {name, fn} of steps) {
-    const t0 = Date.now();
-    try {
-      await fn();
-      console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      failed++;
-      console.log(`not ok - ${name}\n${e.stack || e}`);
-      await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
-      break;  // later steps depend on earlier ones
-    }
-  }
-  const unexpected = consoleErrors.filter((t) => !/status of (400|401|404|409)/.test(t));
-  if (unexpected.length) {
-    failed++;
-    console.log(`not ok - console errors:\n${unexpected.join('\n')}`);
-  }
-} catch (e) {
-  failed++;
-  console.log(`not ok - setup\n${e.stack || e}`);
-} finally {
-  await browser?.close();
-  await stopServer();
-}
-console.log(`${failed ? 'FAILED' : 'PASSED'} in ${((Date.now() - started) / 1000).toFixed(1)} s;` +
-    ` screenshots in ${artifacts}`);
-process.exit(failed ? 1 : 0);
+const consoleErrors = [];
+await run({
+  shot,
+  consoleErrors,
+  async open() {
+    browser = await chromium.launch({executablePath: chromiumPath, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
+    const context = await browser.newContext({viewport: {width: 1280, height: 900},
+      acceptDownloads: true});
+    page = await context.newPage();
+    page.setDefaultTimeout(10000);
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  },
+  close: async () => browser?.close(),
+});

@@ -9,7 +9,8 @@ export class ApiError extends Error {
   }
 }
 
-// A number typed by the user, sent as its exact text (integers stay exact beyond 2^53).
+// A number kept as its exact text: one typed by the user, or an integer beyond 2^53 read from
+// the API (parseJson). toJson writes it as a bare number.
 export class RawNumber {
   constructor(text) {
     this.text = text;
@@ -17,10 +18,34 @@ export class RawNumber {
   toJSON() {
     return `\u0000raw:${this.text}\u0000`;
   }
+  toString() {
+    return this.text;
+  }
 }
 
 export function toJson(value) {
   return JSON.stringify(value).replace(/"\\u0000raw:([^"\\]*)\\u0000"/g, '$1');
+}
+
+// JSON.parse, except that an integer beyond ±2^53 becomes a RawNumber with its exact digits: the
+// API keeps integer attribute values exact within int64, and a JavaScript number would round
+// them (an edit would then save the rounded value). A string, or a number with a fraction or an
+// exponent, is never touched: the pattern matches whole strings first and skips them.
+const jsonToken = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
+export function parseJson(text) {
+  const id = Math.random().toString(36).slice(2);
+  const tag = `\u0000int${id}:`;  // what the marker string parses to
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(jsonToken)) {
+    if (m[0][0] === '"' || Number.isSafeInteger(Number(m[0]))) continue;
+    out += `${text.slice(last, m.index)}"\\u0000int${id}:${m[0]}"`;
+    last = m.index + m[0].length;
+  }
+  if (last === 0) return JSON.parse(text);
+  return JSON.parse(out + text.slice(last), (key, value) =>
+    typeof value === 'string' && value.startsWith(tag) ? new RawNumber(value.slice(tag.length)) :
+      value);
 }
 
 // [["q","x"],["filter[a][eq]","1"]] -> "?q=x&filter%5Ba%5D%5Beq%5D=1"
@@ -71,7 +96,7 @@ export class Api {
     const response = await this.fetch(method, path, options);
     let json = null;
     try {
-      json = await response.json();
+      json = parseJson(await response.text());
     } catch {
       json = null;
     }

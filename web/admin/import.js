@@ -41,6 +41,7 @@ export class ImportView {
         this.file = this.fileInput.files[0] || null;
         this.mapping.clear();
         this.lastColumns = null;
+        clear(this.mappingBox);  // the previous file's columns
         if (this.file) this.run(true);
       }});
     this.generateIds = el('input', {id: 'import-generate-ids', type: 'checkbox'});

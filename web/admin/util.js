@@ -1,5 +1,7 @@
 // Small DOM and formatting helpers shared by the dashboard's modules.
 
+import {RawNumber} from './api.js';
+
 // el('button', {type: 'button', onclick: fn, class: 'x'}, 'text', otherNode)
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -70,6 +72,7 @@ export function displayValue(value, type) {
   if (type === 'stripe') {
     return value.map((a) => `${a.label}: ${a.stripe_id || a.stripe_email || ''}`).join(', ');
   }
+  if (value instanceof RawNumber) return value.text;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
