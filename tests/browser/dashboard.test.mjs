@@ -26,12 +26,16 @@ const {chromium} = require(playwrightDir);
 
 let browser;
 let page;
+// How long a step waits for what it expects on the page: generous, since the suite also runs
+// against a sanitizer build of contactd on a loaded machine, where an answer can take seconds.
+// (Waits end as soon as the condition holds; only a failing step waits this long.)
+const WAIT_MS = 30000;
 const shot = (name) => page.screenshot({path: path.join(artifacts, `${name}.png`), fullPage: true});
 const range = () => page.locator('#tab-contacts .range');
 const expectRange = async (text) => {
   await page.waitForFunction(
       (t) => document.querySelector('#tab-contacts .range')?.textContent === t, text,
-      {timeout: 5000}).catch(async () => {
+      {timeout: WAIT_MS}).catch(async () => {
     assert.equal(await range().textContent(), text);
   });
 };
@@ -493,7 +497,7 @@ step('a member key: chatbots and contacts, no chatbot management', async () => {
   const context = await browser.newContext({viewport: {width: 1280, height: 900}});
   try {
     const member = await context.newPage();
-    member.setDefaultTimeout(10000);
+    member.setDefaultTimeout(WAIT_MS);
     member.on('pageerror', (e) => consoleErrors.push(String(e)));
     await member.goto(`${base}/admin/`);
     await member.fill('#api-key', key.key);
@@ -542,7 +546,7 @@ await run({
     const context = await browser.newContext({viewport: {width: 1280, height: 900},
       acceptDownloads: true});
     page = await context.newPage();
-    page.setDefaultTimeout(10000);
+    page.setDefaultTimeout(WAIT_MS);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
   },

@@ -38,6 +38,10 @@ fs.mkdirSync(home);
 let browser;
 let page;
 const consoleErrors = [];
+// How long a step waits for what it expects on the page: generous, since the suite also runs
+// against a sanitizer build of contactd on a loaded machine, where an answer can take seconds.
+// (Waits end as soon as the condition holds; only a failing step waits this long.)
+const WAIT_MS = 30000;
 const shot = (name) => page.screenshot({path: path.join(artifacts, `firefox-${name}.png`),
   fullPage: true});
 
@@ -63,7 +67,7 @@ async function type(selector, text) {
   if (text) await page.keyboard.type(text);
 }
 // Waits until fn(...args), run in the page, is truthy.
-const until = (fn, ...args) => page.waitForFunction(fn, {timeout: 10000}, ...args);
+const until = (fn, ...args) => page.waitForFunction(fn, {timeout: WAIT_MS}, ...args);
 const textOf = (selector) => page.$eval(selector, (e) => e.textContent);
 async function waitText(selector, text) {
   await until((s, t) => document.querySelector(s)?.textContent === t, selector, text)
@@ -277,7 +281,7 @@ step('export the current search as CSV (a real download)', async () => {
   const file = path.join(downloads, 'support-contacts.csv');
   const done = () => fs.existsSync(file) && fs.statSync(file).size > 0 &&
       !fs.existsSync(`${file}.part`);
-  for (const deadline = Date.now() + 10000; !done() && Date.now() < deadline;) {
+  for (const deadline = Date.now() + WAIT_MS; !done() && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.ok(done(), `no download in ${downloads}: ${fs.readdirSync(downloads)}`);
@@ -332,7 +336,7 @@ await run({
         {downloadBehavior: {policy: 'allow', downloadPath: downloads}});
     page = await context.newPage();
     await page.setViewport({width: 1280, height: 900});
-    page.setDefaultTimeout(10000);
+    page.setDefaultTimeout(WAIT_MS);
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
   },

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 extern char** environ;
@@ -70,8 +72,10 @@ int Reap(pid_t pid, Clock::time_point deadline) {
   return -1;
 }
 
-// Reads `fds` into `outs` until every one reaches its end or the deadline passes.
-void Drain(std::vector<int> fds, std::vector<std::string*> outs, Clock::time_point deadline) {
+// Reads `fds` into `outs` until every one reaches its end or the deadline passes. With `mu`, the
+// outputs are appended to under it, and `appended` is notified after each append.
+void Drain(std::vector<int> fds, std::vector<std::string*> outs, Clock::time_point deadline,
+           std::mutex* mu = nullptr, std::condition_variable* appended = nullptr) {
   char buf[65536];
   while (!fds.empty() && Clock::now() < deadline) {
     std::vector<pollfd> pfds;
@@ -82,7 +86,13 @@ void Drain(std::vector<int> fds, std::vector<std::string*> outs, Clock::time_poi
       if (pfds[i].revents == 0) continue;
       const ssize_t n = ::read(fds[i], buf, sizeof buf);
       if (n > 0) {
-        outs[i]->append(buf, static_cast<size_t>(n));
+        if (mu != nullptr) {
+          std::lock_guard lock(*mu);
+          outs[i]->append(buf, static_cast<size_t>(n));
+        } else {
+          outs[i]->append(buf, static_cast<size_t>(n));
+        }
+        if (appended != nullptr) appended->notify_all();
       } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {  // EIO: the pty's end
         ::close(fds[i]);
         fds.erase(fds.begin() + static_cast<ptrdiff_t>(i));
@@ -135,9 +145,19 @@ CtlResult RunCtl(const CtlRun& run) {
   ::close(err[1]);
   // The feeder ignores EPIPE (contactctl may stop reading early).
   signal(SIGPIPE, SIG_IGN);
-  std::thread feeder([fd = in[1], &run] {
+  const auto deadline = Clock::now() + run.timeout;
+  std::mutex mu;  // guards result.out and result.err while the feeder may read them, and `drained`
+  std::condition_variable appended;
+  bool drained = false;
+  std::thread feeder([&, fd = in[1]] {
     for (size_t i = 0; i < run.stdin_parts.size(); ++i) {
       if (i > 0) std::this_thread::sleep_for(run.pause_between_parts);
+      if (i > 0 && !run.next_part_after_stderr.empty()) {
+        std::unique_lock lock(mu);
+        appended.wait_until(lock, deadline, [&] {
+          return drained || result.err.find(run.next_part_after_stderr) != std::string::npos;
+        });
+      }
       const std::string& part = run.stdin_parts[i];
       size_t done = 0;
       while (done < part.size()) {
@@ -149,8 +169,12 @@ CtlResult RunCtl(const CtlRun& run) {
     }
     ::close(fd);
   });
-  const auto deadline = Clock::now() + run.timeout;
-  Drain({out[0], err[0]}, {&result.out, &result.err}, deadline);
+  Drain({out[0], err[0]}, {&result.out, &result.err}, deadline, &mu, &appended);
+  {
+    std::lock_guard lock(mu);
+    drained = true;
+  }
+  appended.notify_all();
   result.exit_code = Reap(pid, deadline);
   feeder.join();
   return result;

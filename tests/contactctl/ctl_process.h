@@ -21,6 +21,10 @@ struct CtlRun {
   std::string cwd;                       // "" keeps the test's
   std::vector<std::string> stdin_parts;  // written to stdin in order, then it is closed
   std::chrono::milliseconds pause_between_parts{0};
+  // If set, each part after the first waits (after the pause) until stderr shows this text, or
+  // the timeout has passed: a producer that stalls until contactctl has shown something, however
+  // long that takes on a loaded machine.
+  std::string next_part_after_stderr;
   bool pty = false;  // stdin, stdout and stderr on a pseudo-terminal (stdin_parts ignored)
   std::chrono::milliseconds timeout = std::chrono::seconds(60);
 };

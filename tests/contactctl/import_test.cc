@@ -156,10 +156,11 @@ TEST_F(CtlImport, BrokenFileStopsWithAReportAndExitsOne) {
 }
 
 TEST_F(CtlImport, StdinIsSentChunkedWithPlainProgressLines) {
-  // Two parts 2.5 s apart: the progress line at 2 s shows the first part.
+  // Two parts, the second once a progress line (one every 2 s) has shown the first: stdin stalls
+  // meanwhile, for as long as that takes (a fixed pause could end before a loaded machine's line).
   CtlRun run;
   run.stdin_parts = {std::string(kHeader) + CsvRows(1, 100), CsvRows(101, 100) + "u999,X,bad\r\n"};
-  run.pause_between_parts = std::chrono::milliseconds(2500);
+  run.next_part_after_stderr = "import: 100 rows, ";
   CtlResult r = Ctl({"import", "-", "--chatbot", bot_, "--format", "csv"}, run);
   ASSERT_EQ(r.exit_code, 1) << Describe(r);
   EXPECT_TRUE(std::regex_search(r.err, std::regex("(^|\n)import: 100 rows, [0-9]+ rows/s\n")))

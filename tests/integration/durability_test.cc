@@ -3,9 +3,12 @@
 // is there and every batch is all or nothing (sync and buffered), and deletions stay deleted.
 // Damaged and busy data directories are in data_dir_test.cc.
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <thread>
@@ -179,11 +182,13 @@ TEST(Durability, AChatbotDeletedWhileBeingWrittenStaysEmpty) {
   ServerProcess& process = server->process;
   Client op(process.port(), process.operator_key());
   ASSERT_TRUE(IsSuccess(op.Post("/api/v1/chatbots", R"({"id":"busy","name":"Busy"})")));
+  constexpr int kWriters = 3;
   std::atomic<bool> stop{false};
-  std::atomic<int> acked{0}, after_delete{0};
+  std::atomic<int> acked{0}, after_delete{0}, failed{0};
   std::atomic<bool> deleted{false};
+  std::vector<std::atomic<bool>> turned_away(kWriters);  // a write sent after the delete got 404
   std::vector<std::thread> writers;
-  for (int t = 0; t < 3; ++t) {
+  for (int t = 0; t < kWriters; ++t) {
     writers.emplace_back([&, t] {
       Client c(process.port(), process.operator_key());
       for (int b = 0; !stop; ++b) {
@@ -197,19 +202,40 @@ TEST(Durability, AChatbotDeletedWhileBeingWrittenStaysEmpty) {
         if (r.status == 200) {
           ++acked;
           if (was_deleted) ++after_delete;  // acknowledged although the delete had returned
-        } else if (!IsError(r, 404, "Resource not found")) {
+        } else if (IsError(r, 404, "Resource not found")) {
+          if (was_deleted) turned_away[t] = true;
+        } else {
           ADD_FAILURE() << Describe(r);
+          ++failed;
           return;
         }
       }
     });
   }
-  while (acked < 6) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_TRUE(IsSuccess(op.Delete("/api/v1/chatbots/busy")));
+  // Waited for, not slept over (on a loaded machine a fixed pause may see no write at all): the
+  // writers have had batches acknowledged before the delete, and each has then had one turned away.
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  auto wait_until = [&](const std::function<bool()>& done) {
+    while (!done() && failed == 0 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return done();
+  };
+  const bool written = wait_until([&] { return acked >= 2 * kWriters; });
+  HttpResult deletion;
+  if (written) deletion = op.Delete("/api/v1/chatbots/busy");
+  const bool delete_ok = IsSuccess(deletion);
   deleted = true;
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const bool all_turned_away =
+      delete_ok && wait_until([&] {
+        return std::all_of(turned_away.begin(), turned_away.end(),
+                           [](const std::atomic<bool>& b) { return b.load(); });
+      });
   stop = true;
   for (std::thread& t : writers) t.join();
+  ASSERT_TRUE(written) << acked.load() << " batches acknowledged before the delete";
+  ASSERT_TRUE(IsSuccess(deletion));
+  EXPECT_TRUE(all_turned_away) << "a writer sent nothing after the delete";
   EXPECT_EQ(after_delete.load(), 0);
   EXPECT_TRUE(IsError(op.Get(ContactsPath("busy")), 404, "Resource not found"));
   ASSERT_TRUE(IsSuccess(op.Post("/api/v1/chatbots", R"({"id":"busy","name":"Again"})")));

@@ -162,7 +162,11 @@ TEST(HttpLimits, NoRateLimitByDefault) {
 }
 
 TEST(HttpLimits, AtTheConnectionCapATricklerIsEvictedAndTheHeaderTimeoutAnswers408) {
-  auto server = StartServer(SmallServerFlags({"--max-connections", "2", "--header-timeout", "1s"}));
+  // The client must come while both tricklers still wait for their header: a header timeout of a
+  // few seconds leaves a loaded machine time for that. The read and idle timeouts (30 s, 60 s by
+  // default) are far beyond the waits below, so a close within them is the header timeout's.
+  constexpr auto kHeaderTimeout = 5s;
+  auto server = StartServer(SmallServerFlags({"--max-connections", "2", "--header-timeout", "5s"}));
   ASSERT_TRUE(server);
   const uint16_t port = server->process.port();
   RawConnection first(port, "GET /healthz HTTP/1.1\r\nX-Slow: a");
@@ -172,17 +176,17 @@ TEST(HttpLimits, AtTheConnectionCapATricklerIsEvictedAndTheHeaderTimeoutAnswers4
 
   // Both slots are held by tricklers; a real client still gets in, evicting the older one.
   const Clock::time_point start = Clock::now();
-  HttpClient client("127.0.0.1", port);
+  HttpClient client("127.0.0.1", port, kRequestTimeout);
   EXPECT_EQ(client.Request("GET", "/healthz", "", {{"Connection", "close"}}).status, 200);
   std::string first_out;
-  EXPECT_TRUE(first.ClosedWithin(500ms, &first_out));
-  EXPECT_EQ(first_out, "");  // evicted without a response
-  // The other one is closed by the header timeout, 1 s after its first byte, with a 408.
+  EXPECT_TRUE(first.ClosedWithin(kHeaderTimeout + 10s, &first_out));
+  EXPECT_EQ(first_out, "");  // evicted without a response (not a 408 at the header timeout)
+  // The other one is closed by the header timeout, 5 s after its first byte, with a 408.
   std::string second_out;
-  EXPECT_TRUE(second.ClosedWithin(3s, &second_out));
+  EXPECT_TRUE(second.ClosedWithin(kHeaderTimeout + 10s, &second_out));
   EXPECT_EQ(second_out.rfind("HTTP/1.1 408 ", 0), 0u) << second_out;
   EXPECT_NE(second_out.find(R"({"message":"Request timed out"})"), std::string::npos) << second_out;
-  EXPECT_LT(Clock::now() - start, 2500ms);
+  EXPECT_LT(Clock::now() - start, kHeaderTimeout + 10s);
 }
 
 }  // namespace

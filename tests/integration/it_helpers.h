@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -72,11 +73,17 @@ inline std::unique_ptr<TestServer> StartServer(std::vector<std::string> args = S
   return server;
 }
 
+// How long a Client waits for a response: far longer than any request takes, even a batch of
+// 1000 contacts written with sync durability by a sanitizer build of contactd on a loaded machine
+// (HttpClient's default of 5 s is not). A server that never answers still fails the test.
+inline constexpr std::chrono::milliseconds kRequestTimeout{30'000};
+
 // Sends requests with "Authorization: Bearer <key>" (no header when the key is empty).
 class Client {
  public:
   Client(uint16_t port, std::string key)
-      : http_(std::make_unique<HttpClient>("127.0.0.1", port)), key_(std::move(key)) {}
+      : http_(std::make_unique<HttpClient>("127.0.0.1", port, kRequestTimeout)),
+        key_(std::move(key)) {}
 
   HttpResult Send(std::string_view method, std::string_view target, std::string_view body = "",
                   Headers extra = {}) {

@@ -183,13 +183,17 @@ TEST(Startup, SigtermStopsCleanlyWithExitStatus0) {
 class RawConnection {
  public:
   explicit RawConnection(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    timeval timeout{5, 0};
+    connected_ = Connect(fd_, port);
+    timeval timeout{30, 0};  // a loaded machine's sanitizer build can take seconds to answer
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  // Whether a new connection to 127.0.0.1:`port` is accepted by the kernel (refused once nothing
+  // listens there).
+  static bool Listening(uint16_t port) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    const bool connected = Connect(fd, port);
+    close(fd);
+    return connected;
   }
   ~RawConnection() { close(fd_); }
   bool connected() const { return connected_; }
@@ -201,7 +205,17 @@ class RawConnection {
     }
     return true;
   }
-  // Everything until the server closes the connection (or 5 s pass).
+  // What has arrived once `text` has (or the connection closed, or 30 s passed without a byte).
+  std::string ReadUntil(std::string_view text) {
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while (out.find(text) == std::string::npos && (n = recv(fd_, buf, sizeof buf, 0)) > 0) {
+      out.append(buf, static_cast<size_t>(n));
+    }
+    return out;
+  }
+  // Everything until the server closes the connection (or 30 s pass without a byte).
   std::string ReadAll() {
     std::string out;
     char buf[4096];
@@ -211,6 +225,14 @@ class RawConnection {
   }
 
  private:
+  static bool Connect(int fd, uint16_t port) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+
   int fd_;
   bool connected_ = false;
 };
@@ -226,20 +248,29 @@ TEST(Startup, SigtermLetsARequestInFlightFinish) {
     body += (i ? ",{\"external_id\":\"t" : "{\"external_id\":\"t") + std::to_string(i) + "\"}";
   }
   body += "]}";
-  // Half a request is on the wire when SIGTERM arrives; the rest follows.
+  // Half a request is on the wire when SIGTERM arrives; the rest follows once the server has
+  // stopped listening. Both are seen, not slept over: the interim 100 Continue says the server
+  // has the request's header (so it is in flight), and a refused connection says the signal has
+  // been handled.
   RawConnection conn(server.process.port());
   ASSERT_TRUE(conn.connected());
-  ASSERT_TRUE(conn.Send("POST " + ContactsPath(bot) +
-                        " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key +
-                        "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                        body.substr(0, body.size() / 2)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(conn.Send(
+      "POST " + ContactsPath(bot) + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n"));
+  const std::string interim = conn.ReadUntil("\r\n\r\n");
+  ASSERT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(conn.Send(body.substr(0, body.size() / 2)));
   ASSERT_EQ(kill(server.process.pid(), SIGTERM), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (RawConnection::Listening(server.process.port()) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_FALSE(RawConnection::Listening(server.process.port())) << "SIGTERM was not handled";
   ASSERT_TRUE(conn.Send(body.substr(body.size() / 2)));
   const std::string reply = conn.ReadAll();
   EXPECT_EQ(reply.rfind("HTTP/1.1 200 ", 0), 0u) << reply.substr(0, 300);
-  EXPECT_EQ(server.process.Wait(std::chrono::seconds(10)), 0) << server.process.output();
+  EXPECT_EQ(server.process.Wait(std::chrono::seconds(30)), 0) << server.process.output();
   // The acknowledged batch is there after a restart.
   ASSERT_TRUE(server.process.Start()) << server.process.output();
   EXPECT_EQ(Json(Client(server.process.port(), key).Get(ContactsPath(bot)).body)["total"].i64(),

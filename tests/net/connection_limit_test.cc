@@ -19,11 +19,8 @@ namespace {
 using namespace test;  // NOLINT(google-build-using-namespace): the test helpers
 
 ServerOptions CapOptions(size_t cap) {
-  ServerOptions options = TestOptions();
+  ServerOptions options = LongTimeoutOptions();  // nothing closes by itself during these tests
   options.max_connections = cap;
-  options.idle_timeout = 10'000ms;  // nothing closes by itself during these tests
-  options.read_timeout = 10'000ms;
-  options.header_timeout = 10'000ms;
   return options;
 }
 
@@ -50,7 +47,7 @@ TEST(ConnectionLimitTest, ANewConnectionEvictsTheOneIdleLongest) {
   auto younger = Open(server.port());
   HttpClient client = server.Client();
   EXPECT_EQ(client.Request("GET", "/new").status, 200);
-  EXPECT_TRUE(oldest->WaitClosed(1000ms));
+  EXPECT_TRUE(oldest->WaitClosed(kCloseBound));
   EXPECT_TRUE(StillOpen(*younger));
 }
 
@@ -64,7 +61,7 @@ TEST(ConnectionLimitTest, AHeaderTricklerWaitingLongerIsEvictedBeforeAKeptAliveC
   HttpClient newcomer = server.Client();
   EXPECT_EQ(newcomer.Request("GET", "/new").status, 200);
   std::string out;
-  EXPECT_TRUE(trickler->WaitClosed(1000ms, &out));
+  EXPECT_TRUE(trickler->WaitClosed(kCloseBound, &out));
   EXPECT_EQ(out, "");  // evicted without a response
   // The kept-alive client was not touched: its connection still serves.
   EXPECT_EQ(kept_alive.Request("GET", "/2").status, 200);
@@ -80,7 +77,7 @@ TEST(ConnectionLimitTest, ExactlyTheCapStaysOpenUnderManyArrivals) {
   for (int i = 0; i < kArrivals; ++i) sockets.push_back(Open(server.port()));
   // Each arrival evicted exactly one: the first kArrivals - kCap are closed, the last kCap open.
   for (int i = 0; i < kArrivals - kCap; ++i) {
-    EXPECT_TRUE(sockets[i]->WaitClosed(1000ms)) << "connection " << i;
+    EXPECT_TRUE(sockets[i]->WaitClosed(kCloseBound)) << "connection " << i;
   }
   for (int i = kArrivals - kCap; i < kArrivals; ++i) {
     EXPECT_TRUE(StillOpen(*sockets[i])) << "connection " << i;
@@ -89,11 +86,13 @@ TEST(ConnectionLimitTest, ExactlyTheCapStaysOpenUnderManyArrivals) {
 
 TEST(ConnectionLimitTest, WhenEveryConnectionIsBusyANewOneGets503) {
   TestServer server(CapOptions(2));
+  // Both handlers run until the newcomer has had its answer, however long it takes to come.
+  server.handlers().HoldSlowHandlers();
   std::vector<std::future<HttpResult>> slow;
   slow.reserve(2);
   for (int i = 0; i < 2; ++i) {
     slow.push_back(std::async(std::launch::async, [&] {
-      HttpClient client = server.Client();
+      HttpClient client("127.0.0.1", server.port(), 30'000ms);
       return client.Request("POST", "/slow", "s");
     }));
   }
@@ -106,7 +105,8 @@ TEST(ConnectionLimitTest, WhenEveryConnectionIsBusyANewOneGets503) {
   EXPECT_NE(out.find(R"({"message":"Server is at its connection limit; try again later"})"),
             std::string::npos)
       << out;
-  EXPECT_LT(Since(start), 1000ms);                      // closed by the server, not by our timeout
+  EXPECT_LT(Since(start), kCloseBound);  // closed by the server, not by our timeout
+  server.handlers().ReleaseSlowHandlers();
   for (auto& f : slow) EXPECT_EQ(f.get().status, 200);  // the busy ones were not disturbed
   // Once they are done, their connections are idle again and a newcomer gets in.
   HttpClient client = server.Client();
@@ -116,13 +116,19 @@ TEST(ConnectionLimitTest, WhenEveryConnectionIsBusyANewOneGets503) {
 TEST(ConnectionLimitTest, AConnectionSendingItsBodyIsNotEvicted) {
   TestServer server(CapOptions(1));
   RawSocket sender(server.port());
-  ASSERT_TRUE(sender.Send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nabc"));
-  std::this_thread::sleep_for(50ms);
+  // The interim 100 Continue tells when the server has the header and waits for the body (a
+  // fixed pause could end before the server has read the header, leaving the sender evictable).
+  ASSERT_TRUE(sender.Send(
+      "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nExpect: 100-continue\r\n\r\n"));
+  std::string interim;
+  sender.Receive(&interim, kCloseBound);
+  ASSERT_EQ(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(sender.Send("abc"));
   std::string out = server.Raw("GET /x HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_TRUE(StartsWith(out, "HTTP/1.1 503 ")) << out;
   ASSERT_TRUE(sender.Send("def"));
   std::string response;
-  sender.Receive(&response, 1000ms);
+  sender.Receive(&response, kCloseBound);
   EXPECT_TRUE(StartsWith(response, "HTTP/1.1 200 OK\r\n")) << response;
   EXPECT_NE(response.find("POST /b ? abcdef"), std::string::npos) << response;
 }
@@ -136,76 +142,80 @@ TEST(ConnectionLimitTest, SequentialClientsNeverSeeTheCap) {
   }
 }
 
+// The header timeout of these tests: short, but long enough that the test's first bytes surely
+// follow its connect before it ends (it applies to a new connection that sends nothing, too).
+constexpr std::chrono::milliseconds kHeaderTimeout = 1000ms;
+
 TEST(HeaderTimeoutTest, AHeaderTrickledTooSlowlyIs408AtTheHeaderTimeout) {
-  ServerOptions options = TestOptions();
-  options.header_timeout = 300ms;
-  options.read_timeout = 5000ms;
+  ServerOptions options = LongTimeoutOptions();
+  options.header_timeout = kHeaderTimeout;
   TestServer server(options);
   RawSocket s(server.port());
   Clock::time_point start = Clock::now();
   ASSERT_TRUE(s.Send("GET / HTTP/1.1\r\n"));
   std::string out;
   bool open = true;
-  while (open && Since(start) < 3000ms) {
+  while (open && Since(start) < 2 * kCloseBound) {
     s.Send("x");  // a header byte every 50 ms: never idle, never complete
     open = s.Receive(&out, 50ms);
   }
   EXPECT_FALSE(open);
   EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << out;
   EXPECT_NE(out.find(R"({"message":"Request timed out"})"), std::string::npos) << out;
-  EXPECT_GE(Since(start), 250ms);
-  EXPECT_LT(Since(start), 1500ms);  // long before the read timeout
+  EXPECT_GE(Since(start), kHeaderTimeout - 100ms);
+  EXPECT_LT(Since(start), kCloseBound);  // long before the read timeout
 }
 
 TEST(HeaderTimeoutTest, ASlowBodyAfterAPromptHeaderHasTheReadTimeout) {
-  ServerOptions options = TestOptions();
-  options.header_timeout = 300ms;
-  options.read_timeout = 3000ms;
+  ServerOptions options = LongTimeoutOptions();  // the read timeout is far beyond the body's time
+  options.header_timeout = kHeaderTimeout;
   TestServer server(options);
   RawSocket s(server.port());
   ASSERT_TRUE(s.Send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n"));
   for (char c : std::string("abcdefgh")) {
-    std::this_thread::sleep_for(100ms);  // 800 ms in all: past the header timeout
+    std::this_thread::sleep_for(kHeaderTimeout / 6);  // 8/6 of it in all: past the header timeout
     ASSERT_TRUE(s.Send(std::string(1, c)));
   }
   std::string out;
-  s.Receive(&out, 1000ms);
+  s.Receive(&out, kCloseBound);
   EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
   EXPECT_NE(out.find("POST /b ? abcdefgh"), std::string::npos) << out;
 }
 
 TEST(HeaderTimeoutTest, ANewConnectionThatSendsNothingIsClosedAtTheHeaderTimeout) {
-  ServerOptions options = TestOptions();
-  options.header_timeout = 300ms;
-  options.idle_timeout = 5000ms;
+  ServerOptions options = LongTimeoutOptions();
+  options.header_timeout = kHeaderTimeout;
   TestServer server(options);
   Clock::time_point start = Clock::now();
-  EXPECT_EQ(server.Raw("", 3000ms), "");
-  EXPECT_GE(Since(start), 250ms);
-  EXPECT_LT(Since(start), 1500ms);
+  {
+    RawSocket fresh(server.port());
+    std::string out;
+    EXPECT_TRUE(fresh.WaitClosed(kCloseBound, &out));  // long before the idle timeout
+    EXPECT_EQ(out, "");
+    EXPECT_GE(Since(start), kHeaderTimeout - 100ms);
+  }
 
   // Between requests of a kept-alive connection the idle timeout applies instead.
   RawSocket s(server.port());
   ASSERT_TRUE(s.Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"));
   std::string out;
-  ASSERT_TRUE(s.Receive(&out, 1000ms));
+  ASSERT_TRUE(s.Receive(&out, kCloseBound));
   EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
-  std::this_thread::sleep_for(600ms);
+  std::this_thread::sleep_for(kHeaderTimeout * 3 / 2);  // at least: past the header timeout
   EXPECT_TRUE(s.Send("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n"));
   out.clear();
-  s.Receive(&out, 1000ms);
+  s.Receive(&out, kCloseBound);
   EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
 }
 
 TEST(HeaderTimeoutTest, TheReadTimeoutStillBoundsTheHeaderWhenShorter) {
-  ServerOptions options = TestOptions();
-  options.header_timeout = 5000ms;
+  ServerOptions options = LongTimeoutOptions();
   options.read_timeout = 300ms;
   TestServer server(options);
   Clock::time_point start = Clock::now();
-  std::string out = server.Raw("GET / HTTP/1.1\r\nHost: x\r\n", 3000ms);
+  std::string out = server.Raw("GET / HTTP/1.1\r\nHost: x\r\n");
   EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << out;
-  EXPECT_LT(Since(start), 1500ms);
+  EXPECT_LT(Since(start), kCloseBound);  // long before the header timeout
 }
 
 }  // namespace

@@ -153,9 +153,11 @@ TEST_F(ImporterTest, DryRunWritesNothing) {
 TEST_F(ImporterTest, FailedCommitStopsWithEarlierBatchesKept) {
   FakeSource source(
       1500, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
-  // Once the first batch is stored, the next commit (the second batch's) fails.
+  // Once the first batch is stored (by the import's writer thread: waited for with a deadline far
+  // beyond what a loaded machine needs), the next commit (the second batch's) fails.
   source.at_end = [&] {
-    for (int tries = 0; Stored() < 1000 && tries < 5000; ++tries) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (Stored() < 1000 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     h_.storage().FailNextCommits(1);

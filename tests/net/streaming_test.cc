@@ -33,6 +33,9 @@ using contactd::testing::RawHttpResponse;
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kPart = 64 * 1024;  // the handlers' buffer and part size
+// How long a test waits for what the server does promptly (an answer, a close, a timeout firing):
+// a generous bound, since a loaded machine running the suite under a sanitizer can take seconds.
+constexpr std::chrono::milliseconds kPromptBound = 10'000ms;
 
 std::chrono::milliseconds Since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -361,8 +364,9 @@ TEST(StreamingRequestTest, StalledUploadGets408AfterTheReadTimeout) {
   ServerOptions options = StreamOptions();
   options.read_timeout = 500ms;
   options.idle_timeout = 500ms;
+  options.header_timeout = 60'000ms;
   StreamServer server(options);
-  RawHttpConnection conn(server.port());
+  RawHttpConnection conn(server.port(), 3 * kPromptBound);
   ASSERT_TRUE(conn.Send(PostHead("/s/sum", 100000) + "0123456789"));
   const Clock::time_point start = Clock::now();
   RawHttpResponse r = conn.ReadResponse();
@@ -371,28 +375,31 @@ TEST(StreamingRequestTest, StalledUploadGets408AfterTheReadTimeout) {
   EXPECT_EQ(r.body, "Request timed out");
   EXPECT_EQ(r.headers["connection"], "close");
   EXPECT_GE(elapsed, 450ms);
-  EXPECT_LT(elapsed, 500ms + 1500ms);
+  EXPECT_LT(elapsed, 500ms + kPromptBound);
   EXPECT_EQ(server.app().last_failure_status.load(), 408);
 }
 
 TEST(StreamingRequestTest, ReadTimeoutCountsFromTheLastProgressNotTheRequestStart) {
+  // Pieces a fifth of the read timeout apart: a pause between two of them would have to stretch
+  // five-fold (by 1.6 s) on a loaded machine to time out.
+  constexpr std::chrono::milliseconds kReadTimeout = 2000ms;
   ServerOptions options = StreamOptions();
-  options.read_timeout = 500ms;
-  options.idle_timeout = 500ms;
+  options.read_timeout = kReadTimeout;
+  options.idle_timeout = kReadTimeout;
   StreamServer server(options);
   RawHttpConnection conn(server.port());
-  constexpr uint64_t kSize = 8000;
+  constexpr uint64_t kSize = 12000;
   ASSERT_TRUE(conn.Send(PostHead("/s/sum", kSize)));
   const Clock::time_point start = Clock::now();
   std::string piece;
-  for (uint64_t offset = 0; offset < kSize; offset += 1000) {  // 8 pieces, 200 ms apart
-    std::this_thread::sleep_for(200ms);
+  for (uint64_t offset = 0; offset < kSize; offset += 1000) {  // 12 pieces
+    std::this_thread::sleep_for(kReadTimeout / 5);
     piece.clear();
     RawHttpConnection::AppendContent(offset, 1000, &piece);
     ASSERT_TRUE(conn.Send(piece));
   }
   RawHttpResponse r = conn.ReadResponse();
-  EXPECT_GT(Since(start), 1500ms);  // three times the read timeout, in total
+  EXPECT_GT(Since(start), 2 * kReadTimeout);  // twice the read timeout, in total
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, SumBody(kSize, ExpectedFnv(kSize)));
 }
@@ -405,7 +412,7 @@ TEST(StreamingRequestTest, MalformedChunkingGets400) {
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body, "Malformed HTTP request body (bad chunked encoding)");
   EXPECT_EQ(r.headers["connection"], "close");
-  EXPECT_TRUE(conn.WaitClosed(4000ms));
+  EXPECT_TRUE(conn.WaitClosed(kPromptBound));
   EXPECT_EQ(server.app().last_failure_status.load(), 400);
 }
 
@@ -417,7 +424,7 @@ TEST(StreamingRequestTest, ClientGoingAwayIsAFailureWithStatusZero) {
     std::this_thread::sleep_for(100ms);
   }  // closed mid-body
   const Clock::time_point start = Clock::now();
-  while (server.app().last_failure_status.load() == -1 && Since(start) < 5000ms) {
+  while (server.app().last_failure_status.load() == -1 && Since(start) < 3 * kPromptBound) {
     std::this_thread::sleep_for(5ms);
   }
   EXPECT_EQ(server.app().last_failure_status.load(), 0);
@@ -443,13 +450,13 @@ TEST(StreamingRequestTest, HundredContinueIsSentOnTheFirstReadOnly) {
     EXPECT_FALSE(r.saw_continue);
     EXPECT_EQ(r.body, "no");
     EXPECT_EQ(r.headers["connection"], "close");
-    EXPECT_TRUE(conn.WaitClosed(4000ms));
+    EXPECT_TRUE(conn.WaitClosed(kPromptBound));
   }
   {  // A handler that reads: 100 first, then the body goes up.
     RawHttpConnection conn(server.port());
     ASSERT_TRUE(conn.Send(PostHead("/s/sum", 100000, "Expect: 100-continue\r\n")));
     std::string got;
-    ASSERT_TRUE(ReceiveUntil(conn, "\r\n\r\n", &got, 3000ms));
+    ASSERT_TRUE(ReceiveUntil(conn, "\r\n\r\n", &got, kPromptBound));
     EXPECT_EQ(got, "HTTP/1.1 100 Continue\r\n\r\n");
     ASSERT_TRUE(conn.SendBody(100000, 7000, false));
     RawHttpResponse r = conn.ReadResponse();
@@ -474,7 +481,7 @@ TEST(StreamingRequestTest, EarlyResponseClosesTheConnectionCleanly) {
   // The rest of the body is drained, not parsed, and the close is orderly (no reset).
   EXPECT_TRUE(conn.SendBody(kSize - 100000, kPart, false));
   bool reset = false;
-  EXPECT_TRUE(conn.WaitClosed(5000ms, &reset));
+  EXPECT_TRUE(conn.WaitClosed(kPromptBound, &reset));
   EXPECT_FALSE(reset);
   // The server still serves new connections normally.
   RawHttpConnection next(server.port());
@@ -536,7 +543,7 @@ TEST(StreamingResponseTest, ClientThatStopsReadingFailsWriteWithinTheWriteDeadli
   RawHttpConnection conn(server.port(), 5000ms, /*receive_buffer=*/16 << 10);
   ASSERT_TRUE(conn.Send("GET /s/stall HTTP/1.1\r\nHost: t\r\n\r\n"));
   const Clock::time_point start = Clock::now();
-  while (!server.app().stall_done.load() && Since(start) < 15000ms) {
+  while (!server.app().stall_done.load() && Since(start) < 3 * kPromptBound) {
     std::this_thread::sleep_for(10ms);
   }
   ASSERT_TRUE(server.app().stall_done.load());
@@ -544,7 +551,7 @@ TEST(StreamingResponseTest, ClientThatStopsReadingFailsWriteWithinTheWriteDeadli
               server.app().stall_parts.load(),
               static_cast<long long>(server.app().stall_gap_ms.load()));
   EXPECT_GE(server.app().stall_gap_ms.load(), 900);
-  EXPECT_LT(server.app().stall_gap_ms.load(), 1000 + 1500);
+  EXPECT_LT(server.app().stall_gap_ms.load(), 1000 + kPromptBound.count());
 }
 
 TEST(StreamingResponseTest, Http10GetsACloseDelimitedBody) {

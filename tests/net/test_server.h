@@ -15,7 +15,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -45,14 +47,35 @@ inline bool StartsWith(const std::string& s, std::string_view prefix) {
 
 // The dummy application: echoes the request; /slow sleeps (and is the blocking route), /throw
 // and /slow-throw throw, /missing answers 404 with an extra header, /close asks to close.
+// While slow handlers are held (HoldSlowHandlers), /slow waits for ReleaseSlowHandlers() instead
+// of sleeping: a test that needs a handler in progress then decides when it ends, so that what it
+// checks meanwhile does not depend on how fast the machine is.
 struct Handlers {
   std::atomic<int> slow_started{0};
   std::chrono::milliseconds slow_time{600};
 
+  void HoldSlowHandlers() {
+    std::lock_guard lock(mu_);
+    held_ = true;
+  }
+  void ReleaseSlowHandlers() {
+    {
+      std::lock_guard lock(mu_);
+      held_ = false;
+    }
+    released_.notify_all();
+  }
+
   HttpResponse Handle(const HttpRequest& request) {
     if (request.path == "/slow" || request.path == "/slow-throw") {
       ++slow_started;
-      std::this_thread::sleep_for(slow_time);
+      std::unique_lock lock(mu_);
+      if (held_) {
+        released_.wait(lock, [this] { return !held_; });
+      } else {
+        lock.unlock();
+        std::this_thread::sleep_for(slow_time);
+      }
     }
     if (request.path == "/throw" || request.path == "/slow-throw") throw std::runtime_error("boom");
     HttpResponse response;
@@ -70,6 +93,11 @@ struct Handlers {
     return response;
   }
   static bool IsBlocking(const HttpRequest& request) { return request.path.starts_with("/slow"); }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable released_;
+  bool held_ = false;  // guarded by mu_
 };
 
 inline ServerOptions TestOptions() {
@@ -86,6 +114,21 @@ inline ServerOptions TestOptions() {
   return options;
 }
 
+// How long a test waits for what the server does promptly (an answer, a close): a generous bound,
+// since a loaded machine running the suite under a sanitizer can take seconds, and one that the
+// timeouts of LongTimeoutOptions() lie far beyond.
+constexpr std::chrono::milliseconds kCloseBound = 10'000ms;
+
+// TestOptions() whose timeouts lie far beyond kCloseBound: a connection closed within it was closed
+// on purpose (or by the one timeout a test shortens), not by another timeout.
+inline ServerOptions LongTimeoutOptions() {
+  ServerOptions options = TestOptions();
+  options.read_timeout = 60'000ms;
+  options.idle_timeout = 60'000ms;
+  options.header_timeout = 60'000ms;
+  return options;
+}
+
 // A started server running on its own thread; stopped and joined on destruction.
 class TestServer {
  public:
@@ -98,6 +141,7 @@ class TestServer {
     run_done_ = std::async(std::launch::async, [this] { server_.Run(); });
   }
   ~TestServer() {
+    handlers_.ReleaseSlowHandlers();  // a test that failed while holding them
     server_.Stop();
     run_done_.wait();
   }
@@ -106,7 +150,8 @@ class TestServer {
   Handlers& handlers() { return handlers_; }
   uint16_t port() const { return server_.port(); }
   HttpClient Client() { return HttpClient("127.0.0.1", port()); }
-  std::string Raw(std::string bytes, std::chrono::milliseconds timeout = 3000ms) {
+  // RawExchange: returns once the server closed the connection, or at `timeout`.
+  std::string Raw(std::string bytes, std::chrono::milliseconds timeout = 2 * kCloseBound) {
     return RawExchange("127.0.0.1", port(), std::move(bytes), timeout);
   }
   bool RunReturnedWithin(std::chrono::milliseconds timeout) {
