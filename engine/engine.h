@@ -24,6 +24,7 @@
 #include "engine/clock.h"
 #include "engine/contact.h"
 #include "engine/directory.h"
+#include "engine/import_order.h"
 #include "engine/record.h"
 #include "engine/schema.h"
 #include "engine/search/query.h"
@@ -191,9 +192,12 @@ class Engine {
   // can make another fail (it wanted the email the first one released): the check repeats until
   // the written set is consistent. With `dry_run` every check runs and nothing is written.
   // REQUIRES: items.size() <= kMaxBatch. Whole-batch errors (chatbot not found, kUnavailable)
-  // are returned as a Status, and then nothing was written.
+  // are returned as a Status, and then nothing was written. With a `turn`, the batch keeps its
+  // place among the other batches of one import written at the same time (import_order.h); it
+  // fails, writing nothing, when an earlier batch failed.
   Result<ImportBatchResult> ImportContacts(const Principal& p, std::string_view chatbot,
-                                           std::vector<ContactInput> items, bool dry_run);
+                                           std::vector<ContactInput> items, bool dry_run,
+                                           ImportOrder::Turn turn = {});
   // Export (member): every contact matching `input` (filters, q, sort; its paging fields must be
   // unset) in search order, as of one instant. Holds the chatbot's data lock shared only while it
   // collects the references.
@@ -222,7 +226,8 @@ class Engine {
                             const ChatbotInfo* scope, const std::optional<std::string>& plaintext,
                             Mutation* m);
   void ForgetChatbot(Chatbot& chatbot);
-  Status PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* batch);
+  Status PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* batch,
+                      ImportOrder::Turn* turn = nullptr);
   void ApplyBatch(Chatbot& chatbot, PreparedBatch* batch);
 
   Storage* const storage_;

@@ -8,6 +8,8 @@
 //      stored contacts and the email check that repeats until the written set is consistent,
 //      merge, commit, apply. A dry run stops after the merge: it reports the counts and failures a
 //      real run would give for this batch against the current state, and writes nothing.
+// With an ImportOrder::Turn, steps 2 and 4 wait for the import's previous batch as
+// engine/import_order.h describes, so batches written at the same time land in file order.
 #include <mutex>
 #include <shared_mutex>
 
@@ -49,7 +51,8 @@ void ValidateImportItems(const Schema& schema, std::vector<ContactInput> items, 
 }  // namespace
 
 Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string_view chatbot_id,
-                                                 std::vector<ContactInput> items, bool dry_run) {
+                                                 std::vector<ContactInput> items, bool dry_run,
+                                                 ImportOrder::Turn turn) {
   auto resolved = ResolveChatbot(p, chatbot_id);
   if (!resolved.ok()) return resolved.status();
   if (items.size() > kMaxBatch) return InvalidArgument("Maximum 1000 contacts per request");
@@ -65,15 +68,22 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
   ValidateImportItems(*schema, std::move(items), &batch);
 
   {
+    // An earlier batch that failed fails this one (its Turn passes the failure on).
+    const Status earlier_failed(Code::kUnavailable,
+                                "Not written: an earlier batch of this import failed");
+    if (!turn.Await(ImportOrder::Point::kRead)) return earlier_failed;
     IntentGuard intents(&chatbot.intents(), BatchIntentKeys(&batch));
-    if (Status s = PrepareBatch(chatbot, *schema, &batch); !s.ok()) return s;
+    if (Status s = PrepareBatch(chatbot, *schema, &batch, &turn); !s.ok()) return s;
     if (!dry_run) {
       const Mutation m = BatchMutation(chatbot.info(), batch);
+      if (!turn.Await(ImportOrder::Point::kCommitted)) return earlier_failed;
       if (!m.ops.empty()) {
         if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
+        turn.Pass(ImportOrder::Point::kCommitted);
         ApplyBatch(chatbot, &batch);
       }
     }
+    turn.Pass(ImportOrder::Point::kApplied);
   }
 
   ImportBatchResult result;

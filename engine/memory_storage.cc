@@ -54,7 +54,26 @@ void MemoryStorage::Apply(const Mutation::Op& op) {
       op);
 }
 
+void MemoryStorage::HoldCommits(bool hold) {
+  {
+    std::lock_guard lock(hold_mu_);
+    hold_ = hold;
+  }
+  hold_cv_.notify_all();
+}
+
+size_t MemoryStorage::held_commits() const {
+  std::lock_guard lock(hold_mu_);
+  return held_;
+}
+
 Status MemoryStorage::Commit(const Mutation& m) {
+  {
+    std::unique_lock lock(hold_mu_);
+    ++held_;
+    hold_cv_.wait(lock, [this] { return !hold_; });
+    --held_;
+  }
   if (fail_next_.load() > 0 && fail_next_.fetch_sub(1) > 0) {
     return {Code::kUnavailable, "injected storage failure"};
   }

@@ -1,13 +1,15 @@
 // MemoryStorage: a Storage kept in process memory, for engine tests and benchmarks.
 //
 // It applies Mutations with the same meaning as persist/'s RocksDB store (deletes of a workspace
-// or chatbot cascade), can be told to fail commits (to test that a failed write changes nothing),
-// and replays its contents through Load() like a restart would.
+// or chatbot cascade), can be told to fail commits (to test that a failed write changes nothing)
+// or to hold them (to test writes in flight), and replays its contents through Load() like a
+// restart would.
 //
 // Thread-safety: all methods are safe to call concurrently.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -27,6 +29,10 @@ class MemoryStorage final : public Storage {
 
   // The next `n` commits fail with kUnavailable and change nothing.
   void FailNextCommits(int n) { fail_next_ = n; }
+  // While held, Commit() waits (before failing or applying anything) until released.
+  void HoldCommits(bool hold);
+  // Commits waiting in a hold.
+  size_t held_commits() const;
   // When false, Commit() accepts and discards mutations (for engine-only benchmarks).
   void set_keep_data(bool keep) { keep_data_ = keep; }
 
@@ -40,6 +46,10 @@ class MemoryStorage final : public Storage {
   void Apply(const Mutation::Op& op);
 
   mutable std::mutex mu_;
+  mutable std::mutex hold_mu_;  // guards the two fields below
+  std::condition_variable hold_cv_;
+  bool hold_ = false;
+  size_t held_ = 0;
   std::atomic<int> fail_next_{0};
   std::atomic<bool> keep_data_{true};
   std::atomic<size_t> commits_{0};

@@ -33,9 +33,10 @@
 //     ParseHelper keeps the given region's metadata: the same object.)
 //  7. MaybeStripNationalPrefixAndCarrierCode returns at once when national_prefix_for_parsing is
 //     empty; else it matches it as a regular expression anchored at the start (Consume). We
-//     require it to be empty, or a plain digit string the national number does not start with:
-//     then nothing matches and the number is unchanged (the TestNumberLength check only guards a
-//     stripping that did not happen).
+//     require it to be empty, a plain digit string the national number does not start with, or a
+//     pattern that no string starting with the number's first digit can match (found once per
+//     pattern with ICU, as Prefix::DigitsThatMayStart says): then nothing matches and the number
+//     is unchanged (the TestNumberLength check only guards a stripping that did not happen).
 //  8. The national number must be 2 to 17 digits (kMinLengthForNsn, kMaxLengthForNsn): we require
 //     that. SetItalianLeadingZerosForPhoneNumber records leading zeros so that
 //     GetNationalSignificantNumber gives back the same digit string, and Format(E164) is "+" +
@@ -49,7 +50,12 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <unicode/regex.h>
+#include <unicode/unistr.h>
+
+#include <bitset>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -88,15 +94,45 @@ struct Prefix {
   enum class Kind : uint8_t { kNone, kPlain, kPattern };
   Kind kind = Kind::kNone;
   std::string digits;  // kPlain
+  // kPattern: the digits a match may start with; a number starting with another digit cannot
+  // match (the pattern is anchored at the start).
+  std::bitset<10> may_start;
 
   static Prefix Of(const std::string& pattern) {
     Prefix p;
     if (pattern.empty()) return p;
     p.kind = AllDigits(pattern) ? Kind::kPlain : Kind::kPattern;
     if (p.kind == Kind::kPlain) p.digits = pattern;
+    if (p.kind == Kind::kPattern) p.may_start = DigitsThatMayStart(pattern);
     return p;
   }
-  bool IsPrefixOf(std::string_view s) const { return s.substr(0, digits.size()) == digits; }
+  // Whether the prefix may match at the start of the digit string `s` (REQUIRES: not kNone).
+  bool MayMatch(std::string_view s) const {
+    if (kind == Kind::kPlain) return s.substr(0, digits.size()) == digits;
+    return s.empty() || may_start[static_cast<size_t>(s[0] - '0')];
+  }
+
+  // As libphonenumber runs the pattern (ICU, anchored at the start: RegexMatcher::lookingAt), for
+  // each digit d: d may start a match when "d" alone matches (the pattern may also match the
+  // empty string, which every digit then "starts") or when the matcher ran out of input
+  // (hitEnd: more digits could complete a match). Otherwise no string starting with d matches.
+  // Any ICU error counts every digit in: the fast path then leaves such numbers alone.
+  static std::bitset<10> DigitsThatMayStart(const std::string& pattern) {
+    std::bitset<10> out;
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::RegexPattern> re(
+        icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, status));
+    if (U_FAILURE(status) || re == nullptr) return out.set();
+    for (size_t d = 0; d < 10; ++d) {
+      const icu::UnicodeString text(static_cast<UChar>(u'0' + d));
+      std::unique_ptr<icu::RegexMatcher> m(re->matcher(text, status));
+      if (U_FAILURE(status) || m == nullptr) return out.set();
+      const bool matched = m->lookingAt(status);
+      if (U_FAILURE(status)) return out.set();
+      out[d] = matched || m->hitEnd();
+    }
+    return out;
+  }
 };
 
 struct RegionInfo {
@@ -208,8 +244,7 @@ std::optional<std::string> FastE164(std::string_view input, std::string_view reg
       if (it == t.main_national_prefix.end()) continue;
       const std::string_view nsn = all.substr(len);
       const Prefix& np = it->second;
-      if (np.kind == Prefix::Kind::kPattern) return std::nullopt;
-      if (np.kind == Prefix::Kind::kPlain && np.IsPrefixOf(nsn)) return std::nullopt;
+      if (np.kind != Prefix::Kind::kNone && np.MayMatch(nsn)) return std::nullopt;
       if (nsn.size() < kMinNsn || nsn.size() > kMaxNsn) return std::nullopt;
       return "+" + std::string(all);
     }
@@ -219,10 +254,9 @@ std::optional<std::string> FastE164(std::string_view input, std::string_view reg
   if (it == t.regions.end()) return std::nullopt;
   const RegionInfo& r = it->second;
   if (r.international_prefix.kind != Prefix::Kind::kPlain) return std::nullopt;
-  if (r.international_prefix.IsPrefixOf(all)) return std::nullopt;
+  if (r.international_prefix.MayMatch(all)) return std::nullopt;
   if (all.substr(0, r.country_code_digits.size()) == r.country_code_digits) return std::nullopt;
-  if (r.national_prefix.kind == Prefix::Kind::kPattern) return std::nullopt;
-  if (r.national_prefix.kind == Prefix::Kind::kPlain && r.national_prefix.IsPrefixOf(all)) {
+  if (r.national_prefix.kind != Prefix::Kind::kNone && r.national_prefix.MayMatch(all)) {
     return std::nullopt;
   }
   if (n < kMinNsn || n > kMaxNsn) return std::nullopt;

@@ -121,16 +121,18 @@ Status CheckEmailClashes(const ContactTable& table, const ContactBatch& b,
 // The import's rule: an item whose email clashes is left out. Leaving an item out can make another
 // clash (it wanted the email the first one would have released), so the check repeats until no
 // item clashes. Clashes with stored contacts are found before clashes between items, so an item
-// that keeps its own contact's email wins over a new item that wants it. REQUIRES: the data lock.
-void LeaveOutEmailClashes(const ContactTable& table, ContactBatch* b, const BatchRows& batch_row) {
+// that keeps its own contact's email wins over a new item that wants it. Returns whether an item
+// clashed with a stored contact. REQUIRES: the data lock.
+bool LeaveOutEmailClashes(const ContactTable& table, ContactBatch* b, const BatchRows& batch_row) {
   const size_t n = b->changes.size();
+  bool stored_clash = false;
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = 0; i < n; ++i) {
       if (b->left_out(i) || !b->changes[i].email.is_set()) continue;
       if (TakenByStored(table, *b, batch_row, i)) {
         b->item_issues[i].push_back({"email", "Email already exists"});
-        changed = true;
+        changed = stored_clash = true;
       }
     }
     absl::flat_hash_set<std::string_view, StringHash, StringEq> emails;
@@ -142,6 +144,7 @@ void LeaveOutEmailClashes(const ContactTable& table, ContactBatch* b, const Batc
       }
     }
   }
+  return stored_clash;
 }
 
 }  // namespace
@@ -187,7 +190,8 @@ Result<std::vector<Issue>> Engine::CheckContacts(const Principal& p, std::string
   return ValidateItems(*(*resolved)->schema(), items, false, &changes, &generated);
 }
 
-Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* b) {
+Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* b,
+                            ImportOrder::Turn* turn) {
   const size_t n = b->changes.size();
   b->outcomes.assign(n, PreparedBatch::Outcome::kFailed);
   b->rows.assign(n, ContactTable::kNoRow);
@@ -197,7 +201,12 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
   b->entries.resize(n);
   if (b->partial) b->item_issues.resize(n);
   std::vector<std::optional<Contact>> stored(n);
-  {
+  // An import batch written beside the one before it may find an email held by a contact that
+  // batch is changing: the read is repeated once that batch is visible (import_order.h).
+  const bool may_reread = turn != nullptr && !turn->Passed(ImportOrder::Point::kApplied);
+  const std::vector<std::vector<Issue>> issues_before =
+      may_reread ? b->item_issues : std::vector<std::vector<Issue>>{};
+  for (bool reread = may_reread;;) {
     // Read what is stored, under the data lock shared. The intents keep these contacts (and the
     // emails the batch sets) from changing until the batch is applied.
     std::shared_lock lock(chatbot.data_lock());
@@ -220,13 +229,31 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
       batch_row[row] = i;
     }
     if (b->partial) {
-      LeaveOutEmailClashes(table, b, batch_row);
+      if (LeaveOutEmailClashes(table, b, batch_row) && reread) {
+        lock.unlock();
+        turn->Await(ImportOrder::Point::kApplied);
+        b->item_issues = issues_before;
+        b->rows.assign(n, ContactTable::kNoRow);
+        stored.assign(n, std::nullopt);
+        reread = false;
+        continue;
+      }
     } else if (Status clash = CheckEmailClashes(table, *b, batch_row); !clash.ok()) {
       return clash;
     }
+    break;
   }
-  // Merge and encode without the lock.
+  // New contacts get consecutive ids, in the order of the items (and of the batches of an
+  // import), and the batch's time.
   const int64_t now = Now();
+  ContactId next_id = 0;
+  if (!b->dry_run) {
+    size_t created = 0;
+    for (size_t i = 0; i < n; ++i) created += !b->left_out(i) && !stored[i];
+    next_id = next_contact_id_.fetch_add(created);
+  }
+  if (turn != nullptr) turn->Pass(ImportOrder::Point::kRead);
+  // Merge and encode without the lock.
   for (size_t i = 0; i < n; ++i) {
     if (b->left_out(i)) continue;
     Contact& c = b->results[i];
@@ -234,7 +261,7 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
       c = ApplyChange(schema, Contact{}, std::move(b->changes[i]));
       b->outcomes[i] = PreparedBatch::Outcome::kCreated;
       if (b->dry_run) continue;
-      c.id = next_contact_id_.fetch_add(1);
+      c.id = next_id++;
       c.created_at = c.updated_at = now;
       b->max_new_id = std::max(b->max_new_id, c.id);
     } else {

@@ -1,6 +1,7 @@
 #include "net/importer.h"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -27,8 +28,9 @@ struct Importer::Batch {
   bool empty() const { return rows.empty() && early_failed == 0; }
 };
 
-// The batch in flight: ImportContacts running on the import's writer thread while the next batch
-// fills. One thread for the whole import (not one per batch): it keeps its allocator caches warm.
+// A batch in flight: ImportContacts running on one of the import's writer threads while the next
+// batch fills. Each writer thread lasts the whole import (not one per batch): it keeps its
+// allocator caches warm.
 class Importer::Writer {
  public:
   Writer(Engine& engine, const Principal& principal, const std::string& chatbot, bool dry_run)
@@ -47,25 +49,23 @@ class Importer::Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  bool busy() const { return busy_; }
-  // Starts writing `batch` (REQUIRES: !busy()).
-  void Start(Batch batch) {
+  // Starts writing `batch` in its place `turn` (REQUIRES: none in flight).
+  void Start(Batch batch, ImportOrder::Turn turn) {
     batch_ = std::move(batch);
     {
       std::lock_guard lock(mu_);
       items_ = std::move(batch_.items);
+      turn_.emplace(std::move(turn));
       pending_ = true;
     }
-    busy_ = true;
     cv_.notify_all();
   }
-  // Waits for the batch in flight (REQUIRES: busy()); returns its result and rows.
+  // Waits for the batch in flight (REQUIRES: one in flight); returns its result and rows.
   Result<ImportBatchResult> Finish(Batch* batch) {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [this] { return result_.has_value(); });
     Result<ImportBatchResult> result = std::move(*result_);
     result_.reset();
-    busy_ = false;
     *batch = std::move(batch_);
     return result;
   }
@@ -78,9 +78,11 @@ class Importer::Writer {
       if (!pending_) return;  // stopping, nothing left to write
       pending_ = false;
       std::vector<ContactInput> items = std::move(items_);
+      ImportOrder::Turn turn = std::move(*turn_);
+      turn_.reset();
       lock.unlock();
       Result<ImportBatchResult> result =
-          engine_.ImportContacts(principal_, chatbot_, std::move(items), dry_run_);
+          engine_.ImportContacts(principal_, chatbot_, std::move(items), dry_run_, std::move(turn));
       lock.lock();
       result_.emplace(std::move(result));
       cv_.notify_all();
@@ -91,11 +93,11 @@ class Importer::Writer {
   const Principal& principal_;
   const std::string& chatbot_;
   const bool dry_run_;
-  Batch batch_;        // the rows of the batch in flight (its items are with the thread)
-  bool busy_ = false;  // the owner's view: a batch was started and not finished
-  std::mutex mu_;      // guards the fields below
+  Batch batch_;    // the rows of the batch in flight (its items are with the thread)
+  std::mutex mu_;  // guards the fields below
   std::condition_variable cv_;
   std::vector<ContactInput> items_;
+  std::optional<ImportOrder::Turn> turn_;
   bool pending_ = false;
   bool stop_ = false;
   std::optional<Result<ImportBatchResult>> result_;
@@ -141,7 +143,14 @@ void Importer::AddErrors(uint64_t row, uint64_t line, const std::vector<Issue>& 
 }
 
 std::optional<ImportStop> Importer::Run(RowSource& source) {
-  Writer writer(engine_, principal_, chatbot_, options_.dry_run);
+  // kWriters batches in flight, started in file order on the writers in turn; the import's
+  // ImportOrder keeps what they write in that order (engine/import_order.h). Declared before the
+  // writers: they end (waiting for their batch) before it does.
+  ImportOrder order;
+  std::array<std::optional<Writer>, kWriters> writers;
+  for (auto& w : writers) w.emplace(engine_, principal_, chatbot_, options_.dry_run);
+  uint64_t started = 0;  // batches started; batch k runs on writers[k % kWriters]
+  uint64_t finished = 0;
   Batch filling;
 
   // Accounts for a finished batch: counts, then its errors in row order.
@@ -163,9 +172,11 @@ std::optional<ImportStop> Importer::Run(RowSource& source) {
       AddErrors(early->row, early->line, {{early->field, early->message}});
     }
   };
-  // Waits for the batch in flight, if any.
+  // Waits for the oldest batch in flight, if any. After a stop, the batches in flight after it
+  // write nothing (they fail in the order), and the writers' destructors wait for them.
   auto collect = [&]() -> std::optional<ImportStop> {
-    if (!writer.busy()) return std::nullopt;
+    if (finished == started) return std::nullopt;
+    Writer& writer = *writers[finished++ % kWriters];
     Batch done;
     auto result = writer.Finish(&done);
     if (!result.ok()) {
@@ -175,13 +186,20 @@ std::optional<ImportStop> Importer::Run(RowSource& source) {
     account(done, *result);
     return std::nullopt;
   };
-  // Sends the filling batch on its way (after the one in flight is done).
+  // Sends the filling batch on its way (once a writer is free). A batch of failed rows only is
+  // accounted at once, after every batch before it.
   auto submit = [&]() -> std::optional<ImportStop> {
-    if (auto stop = collect()) return stop;
     if (filling.rows.empty()) {
+      while (finished < started) {
+        if (auto stop = collect()) return stop;
+      }
       account(filling, ImportBatchResult{});
     } else {
-      writer.Start(std::move(filling));
+      if (started - finished == kWriters) {
+        if (auto stop = collect()) return stop;
+      }
+      writers[started % kWriters]->Start(std::move(filling), ImportOrder::Turn(&order, started));
+      ++started;
     }
     filling = Batch{};
     return std::nullopt;
@@ -215,7 +233,9 @@ std::optional<ImportStop> Importer::Run(RowSource& source) {
   if (!filling.empty()) {
     if (auto stop = submit()) return stop;
   }
-  if (auto stop = collect()) return stop;
+  while (finished < started) {
+    if (auto stop = collect()) return stop;
+  }
   if (const auto& failure = source.failure()) {
     return ImportStop{failure->http_status, row_no + 1, failure->message};
   }

@@ -8,8 +8,12 @@
 // kMaxBatch. A batch is cut early when an external_id repeats inside it, so that a later row of
 // the file updates the earlier one, as sequential upserts would. Each batch is atomic.
 //
-// Batches are written on a second thread while the next one is decoded: at most one batch in
-// flight and one being filled, so memory does not grow with the file. Row errors (decoding,
+// Batches are written on kWriters writer threads while the next one is decoded: at most kWriters
+// batches in flight and one being filled, so memory does not grow with the file. Batches in
+// flight overlap (one validates and merges while the one before it commits and updates the
+// indexes), and an ImportOrder (engine/import_order.h) makes the result that of writing them one
+// after the other: a row updates a contact an earlier row wrote, new contacts get ids in file
+// order, and when a batch fails nothing after it is written. Row errors (decoding,
 // phone numbers, the engine's item failures) are reported in row order up to max_errors; `failed`
 // always counts every failed row.
 //
@@ -98,6 +102,7 @@ class Importer {
  private:
   struct Batch;
   class Writer;
+  static constexpr size_t kWriters = 2;
 
   // Normalizes and checks one row; false (with issues in `row`) when it cannot be imported.
   bool Prepare(SourceRow& row);

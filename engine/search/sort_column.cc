@@ -104,9 +104,11 @@ void SortColumn::Insert(Row row, uint64_t key) {
   }
 
   // The bucket was over 2T already, so it held a single key: compare with one other row.
-  const Row first = b.rows.minimum();
-  const Row other = first != row ? first : b.rows.maximum();
-  const uint64_t old_key = keys_[other];
+  if (b.some_row == row || !b.rows.contains(b.some_row)) {
+    const Row first = b.rows.minimum();
+    b.some_row = first != row ? first : b.rows.maximum();
+  }
+  const uint64_t old_key = keys_[b.some_row];
   if (old_key == key) return;
   b.rows.remove(row);
   --b.size;

@@ -59,6 +59,9 @@ class SortColumn {
     uint64_t low = 0;
     roaring::Roaring rows;
     uint64_t size = 0;  // rows.cardinality(), which takes O(runs) for run containers
+    // A row that was in the bucket when last looked at (a hint: check rows.contains()). Finding
+    // one with minimum() can scan a bitset container word by word.
+    Row some_row = 0;
   };
 
   void Insert(Row row, uint64_t key);

@@ -1,10 +1,14 @@
 // Engine support for imports and exports (engine/engine.h): ImportContacts (per-item failures,
-// uniqueness and its fixpoint, dry runs, merged custom attributes), ExportContacts (search order,
-// snapshots) and UpdateChatbot's default_country.
+// uniqueness and its fixpoint, dry runs, merged custom attributes, batches of one import written
+// at the same time), ExportContacts (search order, snapshots) and UpdateChatbot's
+// default_country.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/engine/engine_harness.h"
@@ -238,6 +242,85 @@ TEST_F(ImportTest, MergedArchivedAttributesAcceptOnlyNull) {
   EXPECT_EQ(Get("u1").attrs, (std::vector<AttrEntry>{{1, std::string("pro")}, {2, int64_t{6}}}));
   ASSERT_OK(Import({Merge(WithAttrs(Item("u1"), Attrs{{"plan", RawValue::Null()}}))}));
   EXPECT_EQ(Get("u1").attrs, (std::vector<AttrEntry>{{2, int64_t{6}}}));
+}
+
+// --- Batches of one import written at the same time (engine/import_order.h) ----------------
+
+class ImportOrderTest : public ImportTest {
+ protected:
+  // Runs batch `seq` of `order` on a thread of its own.
+  std::future<Result<ImportBatchResult>> Start(ImportOrder* order, uint64_t seq,
+                                               std::vector<ContactInput> items) {
+    return std::async(std::launch::async, [this, order, seq, items = std::move(items)]() mutable {
+      return e().ImportContacts(admin_, "bot", std::move(items), false,
+                                ImportOrder::Turn(order, seq));
+    });
+  }
+  // Waits until `n` commits are held by MemoryStorage::HoldCommits.
+  void AwaitHeldCommits(size_t n) {
+    while (h_.storage().held_commits() < n) std::this_thread::yield();
+  }
+};
+
+TEST_F(ImportOrderTest, LaterBatchStartedFirstStillLandsAfterTheEarlierOne) {
+  ImportOrder order;
+  std::vector<ContactInput> first, second;
+  for (int i = 0; i < 300; ++i) first.push_back(Item("a" + std::to_string(i)));
+  for (int i = 0; i < 300; ++i) second.push_back(Item("b" + std::to_string(i)));
+  first.push_back(Item("both", std::nullopt, "from the first batch"));
+  second.push_back(Item("both", std::nullopt, "from the second batch"));
+  auto later = Start(&order, 1, second);
+  auto earlier = Start(&order, 0, first);
+  auto r0 = earlier.get();
+  auto r1 = later.get();
+  ASSERT_OK(r0);
+  ASSERT_OK(r1);
+  EXPECT_EQ(r0->created, 301u);
+  EXPECT_EQ(r1->created, 300u);
+  EXPECT_EQ(r1->updated, 1u);
+  EXPECT_EQ(Get("both").name, "from the second batch");
+  // New contacts get their ids in the order of the batches, and of the items in each.
+  EXPECT_LT(Get("a299").id, Get("b0").id);
+  EXPECT_EQ(Get("a0").id + 299, Get("a299").id);
+}
+
+TEST_F(ImportOrderTest, EmailFreedByAnEarlierBatchInFlightGoesToTheLaterBatch) {
+  ASSERT_OK(Upsert({Item("old", "shared@acme.com")}));
+  ImportOrder order;
+  h_.storage().HoldCommits(true);
+  auto earlier = Start(&order, 0, {Item("old", "moved@acme.com")});
+  AwaitHeldCommits(1);  // the earlier batch has read "old" and waits to be persisted
+  // The later batch reads "old" still holding the email; it must not report a clash that writing
+  // the batches one after the other would not have.
+  auto later = Start(&order, 1, {Item("new", "shared@acme.com")});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // (either order gives one answer)
+  h_.storage().HoldCommits(false);
+  ASSERT_OK(earlier.get());
+  auto r1 = later.get();
+  ASSERT_OK(r1);
+  EXPECT_TRUE(r1->failures.empty()) << r1->failures.size() << " failed";
+  EXPECT_EQ(r1->created, 1u);
+  EXPECT_EQ(Get("new").email, "shared@acme.com");
+  EXPECT_EQ(Get("old").email, "moved@acme.com");
+}
+
+TEST_F(ImportOrderTest, AFailedBatchFailsEveryLaterBatchWithoutWritingIt) {
+  ASSERT_OK(Upsert({Item("kept", "kept@acme.com")}));
+  const size_t commits = h_.storage().commit_count();
+  ImportOrder order;
+  h_.storage().HoldCommits(true);
+  h_.storage().FailNextCommits(1);
+  auto first = Start(&order, 0, {Item("x1")});
+  AwaitHeldCommits(1);
+  auto second = Start(&order, 1, {Item("x2")});
+  auto third = Start(&order, 2, {Item("x3")});
+  h_.storage().HoldCommits(false);
+  EXPECT_EQ(first.get().status().code(), Code::kUnavailable);
+  EXPECT_EQ(second.get().status().code(), Code::kUnavailable);
+  EXPECT_EQ(third.get().status().code(), Code::kUnavailable);
+  EXPECT_EQ(h_.storage().commit_count(), commits);
+  ASSERT_EQ(All().size(), 1u);
+  EXPECT_EQ(All()[0].external_id, "kept");
 }
 
 // --- Export ---------------------------------------------------------------------------------

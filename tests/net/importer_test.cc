@@ -102,6 +102,35 @@ TEST_F(ImporterTest, RepeatedIdUpdatesLikeSequentialUpserts) {
   EXPECT_EQ(h_.All(h_.op(), "bot").at(0).name, "v3");
 }
 
+TEST_F(ImporterTest, BatchesInFlightTogetherGiveTheResultOfWritingThemInTurn) {
+  // Rows 1-1000 create u1..u1000 with e<i>; rows 1001-2000 (the next batch) move them to m<i>;
+  // rows 2001-3000 (the batch after) create v1..v1000 taking the freed e<i>. The last two batches
+  // are in flight together: the last must not see an email clash that writing the batches one
+  // after the other would not have, nor overtake the updates.
+  FakeSource source(3000, [](uint64_t i, SourceRow* row) {
+    const std::string k = std::to_string((i - 1) % 1000 + 1);
+    if (i <= 1000) {
+      row->input = Input("u" + k, "e" + k + "@x.io");
+    } else if (i <= 2000) {
+      row->input = Input("u" + k, "m" + k + "@x.io");
+    } else {
+      row->input = Input("v" + k, "e" + k + "@x.io");
+    }
+  });
+  Importer importer(h_.engine(), h_.op(), "bot", ImportOptions{});
+  EXPECT_EQ(importer.Run(source), std::nullopt);
+  const ImportReport& r = importer.report();
+  EXPECT_EQ(r.failed, 0u) << (r.errors.empty() ? "" : r.errors[0].message);
+  EXPECT_EQ(r.created, 2000u);
+  EXPECT_EQ(r.updated, 1000u);
+  auto u7 = h_.engine().GetContact(h_.op(), "bot", "u7");
+  auto v7 = h_.engine().GetContact(h_.op(), "bot", "v7");
+  ASSERT_TRUE(u7.ok() && v7.ok());
+  EXPECT_EQ(u7->contact.email, "m7@x.io");
+  EXPECT_EQ(v7->contact.email, "e7@x.io");
+  EXPECT_LT(u7->contact.id, v7->contact.id);  // ids in file order
+}
+
 TEST_F(ImporterTest, MaxErrorsBoundsTheListNotTheCount) {
   FakeSource source(
       3000, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i), "bad"); });

@@ -1,0 +1,69 @@
+// ImportOrder: keeps the batches of one import in the file's order while two or more of them are
+// written at once (Engine::ImportContacts with an ImportOrder::Turn).
+//
+// Batches are numbered 0, 1, 2, ... in file order. Batch k waits for batch k - 1 at three points:
+//   - kRead: k - 1 holds its intents, has read the stored contacts and has reserved its contact
+//     ids. Batch k takes its intents only then, so a contact both batches touch is written by
+//     k - 1 first (engine/intents.h), and its new contacts get ids after those of k - 1;
+//   - kCommitted: k - 1 is persisted. Batch k commits only then, and not at all when k - 1
+//     failed, so the store never holds a batch without every batch before it;
+//   - kApplied: k - 1 is visible. Batch k waits for it only to re-check an email that a stored
+//     contact holds: k - 1 may be moving that contact to another email, which frees it.
+// A batch that fails (or ends without reaching a point) counts as failed at every later point,
+// so every batch after it fails too, without writing anything.
+//
+// Thread-safety: all methods are safe to call concurrently; a Turn belongs to one batch's call.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace contactd {
+
+class ImportOrder {
+ public:
+  enum class Point : uint8_t { kNone = 0, kRead = 1, kCommitted = 2, kApplied = 3 };
+
+  // One batch's place in the order. A default Turn (no order) never waits.
+  class Turn {
+   public:
+    Turn() = default;
+    Turn(ImportOrder* order, uint64_t seq) : order_(order), seq_(seq) {}
+    // A batch that has not reached kApplied fails here: the batches after it write nothing.
+    ~Turn();
+    Turn(Turn&& other) noexcept;
+    Turn& operator=(Turn&&) = delete;
+    Turn(const Turn&) = delete;
+    Turn& operator=(const Turn&) = delete;
+
+    // Waits until the previous batch has passed `p`; false when it failed instead.
+    bool Await(Point p) const;
+    // Whether the previous batch has passed `p` (true without an order).
+    bool Passed(Point p) const;
+    // This batch has passed `p` (and every point before it).
+    void Pass(Point p);
+
+   private:
+    ImportOrder* order_ = nullptr;
+    uint64_t seq_ = 0;
+    bool ended_ = false;
+  };
+
+ private:
+  struct State {
+    Point passed = Point::kNone;
+    bool failed = false;
+  };
+  // Batch `seq - 1`'s state as seen by batch `seq`: batch -1 has passed everything.
+  State Previous(uint64_t seq) const;  // REQUIRES: mu_
+  void Set(uint64_t seq, Point p, bool failed);
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  absl::flat_hash_map<uint64_t, State> states_;  // only batches whose successor may still ask
+};
+
+}  // namespace contactd
