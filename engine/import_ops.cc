@@ -58,6 +58,12 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
   if (items.size() > kMaxBatch) return InvalidArgument("Maximum 1000 contacts per request");
   Chatbot& chatbot = **resolved;
   const size_t n = items.size();
+  // An earlier batch that failed fails this one (its Turn passes the failure on). The wait comes
+  // before the schema lock: the earlier batch may still have to take it shared, behind an
+  // exclusive locker that would wait for this batch's shared hold (engine/shared_mutex.h).
+  const Status earlier_failed(Code::kUnavailable,
+                              "Not written: an earlier batch of this import failed");
+  if (!turn.Await(ImportOrder::Point::kRead)) return earlier_failed;
 
   std::shared_lock schema_lock(chatbot.schema_lock());
   if (chatbot.deleted()) return NotFound();
@@ -68,10 +74,6 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
   ValidateImportItems(*schema, std::move(items), &batch);
 
   {
-    // An earlier batch that failed fails this one (its Turn passes the failure on).
-    const Status earlier_failed(Code::kUnavailable,
-                                "Not written: an earlier batch of this import failed");
-    if (!turn.Await(ImportOrder::Point::kRead)) return earlier_failed;
     IntentGuard intents(&chatbot.intents(), BatchIntentKeys(&batch));
     if (Status s = PrepareBatch(chatbot, *schema, &batch, &turn); !s.ok()) return s;
     if (!dry_run) {

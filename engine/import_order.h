@@ -3,7 +3,8 @@
 //
 // Batches are numbered 0, 1, 2, ... in file order. Batch k waits for batch k - 1 at three points:
 //   - kRead: k - 1 holds its intents, has read the stored contacts and has reserved its contact
-//     ids. Batch k takes its intents only then, so a contact both batches touch is written by
+//     ids. Batch k starts only then (before it takes any lock: k - 1 holds the schema lock by
+//     then), so it takes its intents after k - 1, a contact both batches touch is written by
 //     k - 1 first (engine/intents.h), and its new contacts get ids after those of k - 1;
 //   - kCommitted: k - 1 is persisted. Batch k commits only then, and not at all when k - 1
 //     failed, so the store never holds a batch without every batch before it;
