@@ -92,11 +92,14 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
   m.ops.push_back(
       Mutation::PutContact{chatbot.info().workspace, chatbot.info().no, after.id, record});
   if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
+  std::unique_ptr<search::SearchIndex::NgramUpdate> update;
   {
     std::unique_lock lock(chatbot.data_lock());
     chatbot.table().Replace(row, Record(record));
     chatbot.index().Put(row, std::move(entry));
+    update = chatbot.index().TakeNgramUpdate();
   }
+  UpdateNgrams(chatbot, std::move(update));
   return ContactOne{schema, std::move(after)};
 }
 
@@ -122,11 +125,14 @@ Result<ContactOne> Engine::DeleteContact(const Principal& p, std::string_view ch
   Mutation m;
   m.ops.push_back(Mutation::DeleteContact{chatbot.info().workspace, chatbot.info().no, contact.id});
   if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
+  std::unique_ptr<search::SearchIndex::NgramUpdate> update;
   {
     std::unique_lock lock(chatbot.data_lock());
     chatbot.index().Erase(row);
     chatbot.table().Erase(row);
+    update = chatbot.index().TakeNgramUpdate();
   }
+  UpdateNgrams(chatbot, std::move(update));
   return ContactOne{chatbot.schema(), std::move(contact)};
 }
 

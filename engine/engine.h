@@ -228,7 +228,13 @@ class Engine {
   void ForgetChatbot(Chatbot& chatbot);
   Status PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* batch,
                       ImportOrder::Turn* turn = nullptr);
-  void ApplyBatch(Chatbot& chatbot, PreparedBatch* batch);
+  // Makes the batch visible, under the data lock exclusive. Returns the chatbot's bulk n-gram
+  // update when one is due, for UpdateNgrams() once the caller has let go of what it holds.
+  [[nodiscard]] std::unique_ptr<search::SearchIndex::NgramUpdate> ApplyBatch(Chatbot& chatbot,
+                                                                             PreparedBatch* batch);
+  // Builds an update taken from the chatbot's index without the data lock, then installs it under
+  // the lock exclusive. Does nothing for nullptr.
+  void UpdateNgrams(Chatbot& chatbot, std::unique_ptr<search::SearchIndex::NgramUpdate> update);
 
   Storage* const storage_;
   const Clock* const clock_;

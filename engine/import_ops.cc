@@ -73,6 +73,7 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
   batch.dry_run = dry_run;
   ValidateImportItems(*schema, std::move(items), &batch);
 
+  std::unique_ptr<search::SearchIndex::NgramUpdate> ngram_update;
   {
     IntentGuard intents(&chatbot.intents(), BatchIntentKeys(&batch));
     if (Status s = PrepareBatch(chatbot, *schema, &batch, &turn); !s.ok()) return s;
@@ -82,11 +83,13 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
       if (!m.ops.empty()) {
         if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
         turn.Pass(ImportOrder::Point::kCommitted);
-        ApplyBatch(chatbot, &batch);
+        ngram_update = ApplyBatch(chatbot, &batch);
       }
     }
     turn.Pass(ImportOrder::Point::kApplied);
   }
+  // After the intents and the turn: the next batch applies while this thread builds.
+  UpdateNgrams(chatbot, std::move(ngram_update));
 
   ImportBatchResult result;
   for (size_t i = 0; i < n; ++i) {

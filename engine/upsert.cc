@@ -281,7 +281,8 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
   return {};
 }
 
-void Engine::ApplyBatch(Chatbot& chatbot, PreparedBatch* b) {
+std::unique_ptr<search::SearchIndex::NgramUpdate> Engine::ApplyBatch(Chatbot& chatbot,
+                                                                     PreparedBatch* b) {
   std::unique_lock lock(chatbot.data_lock());
   ContactTable& table = chatbot.table();
   for (size_t i = 0; i < b->records.size(); ++i) {
@@ -294,6 +295,19 @@ void Engine::ApplyBatch(Chatbot& chatbot, PreparedBatch* b) {
     }
     chatbot.index().Put(row, std::move(b->entries[i]));
   }
+  return chatbot.index().TakeNgramUpdate();
+}
+
+void Engine::UpdateNgrams(Chatbot& chatbot,
+                          std::unique_ptr<search::SearchIndex::NgramUpdate> update) {
+  if (update == nullptr) return;
+  try {
+    update->Build();
+  } catch (const std::bad_alloc&) {
+    // Installed unbuilt: its rows stay stale (searches check them directly) for the next update.
+  }
+  std::unique_lock lock(chatbot.data_lock());
+  chatbot.index().InstallNgramUpdate(std::move(update));
 }
 
 Result<ContactList> Engine::UpsertContacts(const Principal& p, std::string_view chatbot_id,
@@ -318,7 +332,7 @@ Result<ContactList> Engine::UpsertContacts(const Principal& p, std::string_view 
   const Mutation m = BatchMutation(chatbot.info(), batch);
   if (!m.ops.empty()) {
     if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
-    ApplyBatch(chatbot, &batch);
+    UpdateNgrams(chatbot, ApplyBatch(chatbot, &batch));
   }
   return ContactList{schema, std::move(batch.results), n, std::nullopt};
 }

@@ -16,8 +16,10 @@
 # CONTACTD_BENCH_BINARY runs another contactd binary (an A/B comparison against an older build).
 # CONTACTD_BENCH_PERF=FILE records a perf profile (perf record -g) of contactd during the import
 # into FILE. CONTACTD_BENCH_AFTER_IMPORT is a command run (bash -c) after the import, with
-# CONTACTD_URL and CONTACTD_KEY set (bench/dashboard/run.sh times the dashboard there). It needs
-# curl (to define the custom attributes).
+# CONTACTD_URL and CONTACTD_KEY set (bench/dashboard/run.sh times the dashboard there).
+# CONTACTD_BENCH_DURING_IMPORT is one run the same way in the background while the import runs,
+# sent SIGTERM when it ends; its output is printed (e.g. bench/transfer/search_latency.sh). It
+# needs curl (to define the custom attributes).
 # VmHWM is reset (/proc/PID/clear_refs "5") before each phase, so each figure is that phase's peak.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -99,9 +101,19 @@ phase() {
     perf_pid=$!
     sleep 0.5
   fi
+  local during_pid=""
+  if [[ "$name" == import && -n "${CONTACTD_BENCH_DURING_IMPORT:-}" ]]; then
+    bash -c "$CONTACTD_BENCH_DURING_IMPORT" >"$work/during.log" 2>&1 &
+    during_pid=$!
+  fi
   a=$(now)
   "$@" 2>"$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
   b=$(now)
+  if [[ -n "$during_pid" ]]; then
+    kill -TERM "$during_pid"
+    wait "$during_pid" || true
+    sed 's/^/transfer:   during import: /' "$work/during.log"
+  fi
   if [[ -n "$perf_pid" ]]; then
     kill -INT "$perf_pid"
     wait "$perf_pid" || true

@@ -188,6 +188,28 @@ void DropPosting(uint64_t key, absl::flat_hash_map<uint64_t, roaring::Roaring>* 
   if (trigrams.empty()) by_suffix->erase(suffix);
 }
 
+// Adds the rows of `add` (rows the posting of `key` does not hold) to the postings; an n-gram new
+// to them gets its `by_suffix` entry.
+void AddPosting(uint64_t key, roaring::Roaring&& add,
+                absl::flat_hash_map<uint64_t, roaring::Roaring>* postings,
+                absl::flat_hash_map<uint64_t, std::vector<uint64_t>>* by_suffix,
+                std::vector<uint32_t>* scratch) {
+  auto [it, inserted] = postings->try_emplace(key);
+  if (inserted) {
+    it->second = std::move(add);
+    if (IsTrigram(key)) (*by_suffix)[SuffixOf(key)].push_back(key);
+    return;
+  }
+  const uint64_t n = add.cardinality();
+  if (n > 64) {
+    it->second |= add;
+    return;
+  }
+  scratch->resize(n);
+  add.toUint32Array(scratch->data());
+  it->second.addMany(n, scratch->data());  // new rows mostly append: cheaper than an OR
+}
+
 }  // namespace
 
 void NgramIndex::KeysOf(std::span<const Field> fields, Keys* out) {
@@ -262,6 +284,14 @@ void NgramIndex::RemoveAll(const NgramIndex& other) {
     it->second -= posting;
     if (it->second.isEmpty()) DropPosting(key, &postings_, &trigrams_by_suffix_);
   }
+}
+
+void NgramIndex::AddAll(NgramIndex&& other) {
+  std::vector<uint32_t> scratch;
+  for (auto& [key, posting] : other.postings_) {
+    AddPosting(key, std::move(posting), &postings_, &trigrams_by_suffix_, &scratch);
+  }
+  other = NgramIndex();
 }
 
 NgramIndex::Match NgramIndex::Find(std::string_view q, uint8_t space) const {
@@ -382,38 +412,17 @@ class BulkBuilder {
     }
   }
 
-  // Adds the postings to those of an index that holds none of these rows (the n-grams new to it
-  // get their `by_suffix` entries). REQUIRES: flushed.
-  void MergeInto(absl::flat_hash_map<uint64_t, roaring::Roaring>* postings,
-                 absl::flat_hash_map<uint64_t, std::vector<uint64_t>>* by_suffix) {
-    std::vector<uint32_t> rows;
-    for (size_t id = 1; id < keys_.size(); ++id) {
-      roaring::Roaring& add = postings_[id];
-      auto [it, inserted] = postings->try_emplace(keys_[id]);
-      if (inserted) {
-        it->second = std::move(add);
-        if (IsTrigram(keys_[id])) (*by_suffix)[SuffixOf(keys_[id])].push_back(keys_[id]);
-        continue;
-      }
-      const uint64_t n = add.cardinality();
-      if (n > 64) {
-        it->second |= add;
-        continue;
-      }
-      rows.resize(n);
-      add.toUint32Array(rows.data());
-      it->second.addMany(n, rows.data());  // new rows mostly append: cheaper than an OR
-    }
-  }
-
-  // Hands the postings over to `postings` and `by_suffix`. REQUIRES: flushed.
+  // Hands the postings over to `postings` and `by_suffix`, compacted if `compact`. REQUIRES:
+  // flushed.
   void Finish(absl::flat_hash_map<uint64_t, roaring::Roaring>* postings,
-              absl::flat_hash_map<uint64_t, std::vector<uint64_t>>* by_suffix) {
+              absl::flat_hash_map<uint64_t, std::vector<uint64_t>>* by_suffix, bool compact) {
     postings->reserve(keys_.size());
     for (size_t id = 1; id < keys_.size(); ++id) {
       roaring::Roaring& rows = postings_[id];
-      rows.runOptimize();
-      rows.shrinkToFit();
+      if (compact) {
+        rows.runOptimize();
+        rows.shrinkToFit();
+      }
       postings->emplace(keys_[id], std::move(rows));
       if (IsTrigram(keys_[id])) (*by_suffix)[SuffixOf(keys_[id])].push_back(keys_[id]);
     }
@@ -468,14 +477,14 @@ class BulkBuilder {
 }  // namespace
 
 void NgramIndex::Build(const roaring::Roaring& rows, const FieldsOf& fields_of) {
-  BuildInto(rows, fields_of, /*merge=*/false);
+  BuildInto(rows, fields_of, /*compact=*/true);
 }
 
-void NgramIndex::AddRows(const roaring::Roaring& rows, const FieldsOf& fields_of) {
-  if (!rows.isEmpty()) BuildInto(rows, fields_of, /*merge=*/true);
+void NgramIndex::BuildBatch(const roaring::Roaring& rows, const FieldsOf& fields_of) {
+  BuildInto(rows, fields_of, /*compact=*/false);
 }
 
-void NgramIndex::BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_of, bool merge) {
+void NgramIndex::BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_of, bool compact) {
   auto builder = std::make_unique<BulkBuilder>();
   if (builder->hot() == nullptr) throw std::bad_alloc();
   std::vector<Field> fields;
@@ -491,11 +500,7 @@ void NgramIndex::BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_
     ForEachGram(fields, *builder);
   }
   builder->Flush(static_cast<uint16_t>(chunk));
-  if (merge) {
-    builder->MergeInto(&postings_, &trigrams_by_suffix_);
-  } else {
-    builder->Finish(&postings_, &trigrams_by_suffix_);
-  }
+  builder->Finish(&postings_, &trigrams_by_suffix_, compact);
 }
 
 size_t NgramIndex::MemoryBytes() const {

@@ -56,26 +56,29 @@ class NgramIndex {
   Match Find(std::string_view q, uint8_t space) const;
 
   // Builds the index from scratch: `fields_of(row, &fields)` fills the fields of each row listed
-  // in `rows`. Much faster than Add() per row (postings are appended in row order).
-  // REQUIRES: the index is empty.
+  // in `rows`, called once per row in ascending order. Much faster than Add() per row (postings
+  // are appended in row order). REQUIRES: the index is empty.
   using FieldsOf = std::function<void(Row, std::vector<Field>*)>;
   void Build(const roaring::Roaring& rows, const FieldsOf& fields_of);
 
-  // Adds the n-grams of `rows`, which this index does not hold (any rows, not only higher ones):
-  // a bulk build over them, merged into the postings (an OR per posting touched).
-  void AddRows(const roaring::Roaring& rows, const FieldsOf& fields_of);
-
-  // Removes every posting of `other` (built over old texts of rows this index holds) from this
-  // index: one pass over each posting touched, where Remove() shifts an array once per row.
+  // Batch updates: build an index over the changed rows' old or new texts with BuildBatch() (where
+  // this index need not be locked), then apply it here with one pass over each posting touched,
+  // where Add() and Remove() shift an array once per row.
+  // Build() without compacting the postings (run containers, spare capacity): for an index that
+  // only goes to RemoveAll() or AddAll().
+  void BuildBatch(const roaring::Roaring& rows, const FieldsOf& fields_of);
+  // Removes every posting of `other` (built over texts of rows this index holds) from this index.
   void RemoveAll(const NgramIndex& other);
+  // Moves every posting of `other` (built over rows this index does not hold: any rows, not only
+  // higher ones) into this index, with an OR per posting touched.
+  void AddAll(NgramIndex&& other);
 
   size_t posting_count() const { return postings_.size(); }
   // Heap bytes held by postings (roaring serialized sizes plus map slots), for memory reports.
   size_t MemoryBytes() const;
 
  private:
-  // Build (merge false: REQUIRES empty) or AddRows (merge true).
-  void BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_of, bool merge);
+  void BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_of, bool compact);
 
   absl::flat_hash_map<uint64_t, roaring::Roaring> postings_;
   // For 2-code-point queries: the trigram keys present, by their last two code points (and space).

@@ -232,32 +232,79 @@ void SearchIndex::Put(Row row, Entry entry) {
   IndexColumns(row, entry);
   if (!same_text) IndexText(row, entry);
   if (!ngrams_ && alive_.cardinality() >= accelerate_at_) Accelerate();
-  if (ngrams_ && stale_.cardinality() >= kMaxUnindexed) IndexStale();
+  MaybeIndexStale();
 }
 
 void SearchIndex::Erase(Row row) {
   if (!alive_.contains(row)) return;
   UnindexText(row);
   UnindexColumns(row);
-  if (ngrams_ && stale_.cardinality() >= kMaxUnindexed) IndexStale();
+  MaybeIndexStale();
 }
 
-void SearchIndex::IndexStale() {
-  if (!stale_text_.empty()) {  // none when every stale row is new (e.g. an import)
-    roaring::Roaring old_rows;
-    for (const auto& [row, text] : stale_text_) old_rows.add(row);
-    NgramIndex old_batch;
-    old_batch.Build(old_rows, [this](Row row, std::vector<NgramIndex::Field>* fields) {
-      NgramFields(stale_text_.at(row), fields);
-    });
-    ngrams_->RemoveAll(old_batch);
-    stale_text_ = {};
+void SearchIndex::MaybeIndexStale() {
+  if (!ngrams_ || update_out_ || stale_.cardinality() < kMaxStaleInline) return;
+  std::unique_ptr<NgramUpdate> update = TakeUpdate();
+  try {
+    update->Build();
+  } catch (...) {
+    update_out_ = false;
+    throw;
   }
-  ngrams_->AddRows(unindexed_, [this](Row row, std::vector<NgramIndex::Field>* fields) {
-    NgramFields(arena_.Get(row), fields);
+  InstallNgramUpdate(std::move(update));
+}
+
+std::unique_ptr<SearchIndex::NgramUpdate> SearchIndex::TakeNgramUpdate() {
+  if (!ngrams_ || update_out_ || stale_.cardinality() < kMaxUnindexed) return nullptr;
+  return TakeUpdate();
+}
+
+std::unique_ptr<SearchIndex::NgramUpdate> SearchIndex::TakeUpdate() {
+  auto update = std::make_unique<NgramUpdate>();
+  update->new_rows = unindexed_;
+  update->new_texts.reserve(unindexed_.cardinality());
+  for (Row row : unindexed_) update->new_texts.emplace_back(arena_.Get(row));
+  update->old_texts = stale_text_;
+  update->stale_rows = stale_;
+  update_out_ = true;
+  return update;
+}
+
+void SearchIndex::NgramUpdate::Build() {
+  roaring::Roaring old_rows;
+  for (const auto& [row, text] : old_texts) old_rows.add(row);
+  removed.BuildBatch(old_rows, [this](Row row, std::vector<NgramIndex::Field>* fields) {
+    NgramFields(old_texts.at(row), fields);
   });
-  unindexed_ = roaring::Roaring();
-  stale_ = roaring::Roaring();
+  size_t next = 0;  // BuildBatch() asks for the rows in ascending order, as new_texts holds them
+  added.BuildBatch(new_rows, [this, &next](Row, std::vector<NgramIndex::Field>* fields) {
+    NgramFields(new_texts[next++], fields);
+  });
+  built = true;
+}
+
+void SearchIndex::InstallNgramUpdate(std::unique_ptr<NgramUpdate> update) {
+  update_out_ = false;
+  if (!update->built) return;
+  // While the update was out its rows stayed in stale_, so no row gained a stale_text_ entry.
+  ngrams_->RemoveAll(update->removed);
+  for (const auto& [row, text] : update->old_texts) stale_text_.erase(row);
+  ngrams_->AddAll(std::move(update->added));
+  // A row stale when taken and not among its new rows was erased then: it has no postings now,
+  // and stays stale only if it was given a text since.
+  for (Row row : update->stale_rows) {
+    if (!update->new_rows.contains(row) && !unindexed_.contains(row)) stale_.remove(row);
+  }
+  size_t i = 0;
+  for (Row row : update->new_rows) {
+    std::string& text = update->new_texts[i++];
+    if (alive_.contains(row) && arena_.Get(row) == text) {
+      unindexed_.remove(row);
+      stale_.remove(row);
+    } else {  // changed or erased since: the postings now hold a text that is not the row's
+      stale_text_.insert_or_assign(row, std::move(text));
+    }
+  }
 }
 
 NgramIndex::Match SearchIndex::FindText(std::string_view q, uint8_t space) const {

@@ -16,12 +16,19 @@
 // batch index subtracted from the postings (one pass per posting instead of one array shift per
 // row and n-gram), and the unindexed rows are bulk-built into one added to them.
 //
+// That bulk update is the costliest step of a write, so writers run it without the data lock:
+// TakeNgramUpdate() copies the texts it needs out of the index, NgramUpdate::Build() builds the
+// two batch indexes with the lock released, and InstallNgramUpdate() applies them under the lock
+// again. The rows stay stale until then, so searches stay exact; a row that changes meanwhile
+// stays stale, with the text just indexed queued for removal. One update is out at a time; Put()
+// and Erase() update inline only when none is taken out and kMaxStaleInline rows are stale.
+//
 // Writers compute an Entry for each changed contact before taking the data lock, then Put() it
 // under the lock along with the record, so the indexes change exactly when the records do and
 // no reader sees one without the other.
 //
 // Thread-safety: not thread-safe; the owning chatbot's data lock protects it (readers shared,
-// writers exclusive). EntryOf() is a pure function.
+// writers exclusive). EntryOf() is a pure function; an NgramUpdate is its holder's alone.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +56,7 @@ inline constexpr size_t kBucketRows = 1024;            // target rows per sort-c
 inline constexpr size_t kFrequentDomain = 256;         // contacts in a domain worth a shortcut
 inline constexpr size_t kMaxDictionaryValues = 10000;  // distinct values of a text attribute
 inline constexpr size_t kMaxUnindexed = 4096;          // stale rows before a bulk n-gram update
+inline constexpr size_t kMaxStaleInline = 2 * kMaxUnindexed;  // ... that Put() makes itself
 
 // Fields of a row's text, in order.
 enum TextField : int { kNameText = 0, kEmailText = 1, kExternalIdText = 2, kPhoneDigits = 3 };
@@ -79,6 +87,27 @@ class SearchIndex {
   // Inserts or replaces the row's entry.
   void Put(Row row, Entry entry);
   void Erase(Row row);
+
+  // A bulk n-gram update taken out of the index. It owns copies of the texts it indexes.
+  class NgramUpdate {
+   public:
+    // Builds the batch indexes of the old and the new texts. Needs no lock.
+    void Build();
+
+   private:
+    friend class SearchIndex;
+    roaring::Roaring new_rows;                        // the unindexed rows when taken
+    std::vector<std::string> new_texts;               // their texts, in row order
+    absl::flat_hash_map<Row, std::string> old_texts;  // the indexed texts of stale rows
+    roaring::Roaring stale_rows;                      // the stale rows when taken
+    NgramIndex added, removed;
+    bool built = false;
+  };
+  // When kMaxUnindexed rows are stale and no update is out, takes one out; nullptr otherwise.
+  std::unique_ptr<NgramUpdate> TakeNgramUpdate();
+  // Applies an update from this index's TakeNgramUpdate(), if built; one that is not (its build
+  // failed) is only forgotten, and its rows wait for the next.
+  void InstallNgramUpdate(std::unique_ptr<NgramUpdate> update);
   // Rebuilds everything from the table's records (start-up). REQUIRES: the index is empty.
   void Build(const ContactTable& table);
 
@@ -135,7 +164,8 @@ class SearchIndex {
   void UnindexColumns(Row row);
   void IndexText(Row row, const Entry& e);
   void UnindexText(Row row);
-  void IndexStale();
+  std::unique_ptr<NgramUpdate> TakeUpdate();
+  void MaybeIndexStale();
   void Accelerate();
   static std::string Domain(std::string_view folded_email);
 
@@ -156,6 +186,7 @@ class SearchIndex {
   roaring::Roaring stale_;
   roaring::Roaring unindexed_;
   absl::flat_hash_map<Row, std::string> stale_text_;
+  bool update_out_ = false;              // an NgramUpdate is taken out and not yet installed
   StringMap<roaring::Roaring> domains_;  // accelerated only
   std::vector<std::string> frequent_domains_;
 };

@@ -395,9 +395,10 @@ TEST(NgramIndexTest, BuildMatchesAddOnDenseChunks) {
   compare(built, c.index());
 }
 
-// AddRows over batches of new rows (small and dense, within a chunk and across chunks, below
-// rows already held, with n-grams old and new) gives the index Build() gives over all of them.
-TEST(NgramIndexTest, AddRowsMatchesBuildOfTheUnion) {
+// AddAll of indexes built over batches of new rows (small and dense, within a chunk and across
+// chunks, below rows already held, with n-grams old and new) gives the index Build() gives over
+// all of them.
+TEST(NgramIndexTest, AddAllMatchesBuildOfTheUnion) {
   std::mt19937 rng(5);
   auto random_text = [&](std::string_view alphabet, size_t n) {
     std::string s;
@@ -424,8 +425,12 @@ TEST(NgramIndexTest, AddRowsMatchesBuildOfTheUnion) {
   add_docs(65530, 65545, "ghijkl", &batches[2]);     // across a chunk boundary, new n-grams
   add_docs(0, 40, "abcdef", &batches[3]);            // below every row held
   add_docs(131072, 131100, "éßü東京", &batches[4]);  // multi-byte code points, a third chunk
-  for (const roaring::Roaring& batch : batches) index.AddRows(batch, fields_of);
-  index.AddRows(roaring::Roaring(), fields_of);  // nothing to add
+  batches.emplace_back();                            // nothing to add
+  for (const roaring::Roaring& batch : batches) {
+    NgramIndex built;
+    built.BuildBatch(batch, fields_of);
+    index.AddAll(std::move(built));
+  }
 
   const NgramIndex built = all.Built();
   EXPECT_EQ(index.posting_count(), built.posting_count());
