@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <ostream>
 #include <string>
@@ -321,6 +323,37 @@ TEST_F(ImportOrderTest, AFailedBatchFailsEveryLaterBatchWithoutWritingIt) {
   EXPECT_EQ(h_.storage().commit_count(), commits);
   ASSERT_EQ(All().size(), 1u);
   EXPECT_EQ(All()[0].external_id, "kept");
+}
+
+// A later batch waiting for the earlier one must not hold the schema lock shared. If it did, an
+// attribute definition would queue behind it for the lock exclusive, and the earlier batch
+// would queue behind the definition for the lock shared (engine/shared_mutex.h prefers writers):
+// none of the three would finish. The sleeps only make that interleaving likely; any other
+// interleaving must finish too.
+TEST_F(ImportOrderTest, AttributeDefinedWhileALaterBatchWaitsBlocksNothing) {
+  ImportOrder order;
+  auto later = Start(&order, 1, {Item("b")});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // batch 1 waits for batch 0
+  auto define = std::async(std::launch::async, [this] {
+    AttributeInput tier;
+    tier.name = "tier";
+    return e().DefineAttribute(admin_, "bot", tier);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the definition takes its lock
+  auto earlier = Start(&order, 0, {Item("a")});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  const bool finished = earlier.wait_until(deadline) == std::future_status::ready &&
+                        later.wait_until(deadline) == std::future_status::ready &&
+                        define.wait_until(deadline) == std::future_status::ready;
+  if (!finished) {
+    // The threads cannot be joined: end the process rather than hang until ctest's timeout.
+    std::fprintf(stderr, "deadlock: the batches and the definition did not finish in 20 s\n");
+    std::_Exit(1);
+  }
+  ASSERT_OK(earlier.get());
+  ASSERT_OK(later.get());
+  ASSERT_OK(define.get());
+  EXPECT_LT(Get("a").id, Get("b").id);
 }
 
 // --- Export ---------------------------------------------------------------------------------
