@@ -283,6 +283,10 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
 
 std::unique_ptr<search::SearchIndex::NgramUpdate> Engine::ApplyBatch(Chatbot& chatbot,
                                                                      PreparedBatch* b) {
+  std::vector<search::Row> rows;
+  std::vector<search::SearchIndex::Entry> entries;
+  rows.reserve(b->records.size());
+  entries.reserve(b->records.size());
   std::unique_lock lock(chatbot.data_lock());
   ContactTable& table = chatbot.table();
   for (size_t i = 0; i < b->records.size(); ++i) {
@@ -293,8 +297,10 @@ std::unique_ptr<search::SearchIndex::NgramUpdate> Engine::ApplyBatch(Chatbot& ch
     } else {
       table.Replace(row, std::move(b->records[i]), b->hashes[i]);
     }
-    chatbot.index().Put(row, std::move(b->entries[i]));
+    rows.push_back(row);
+    entries.push_back(std::move(b->entries[i]));
   }
+  chatbot.index().PutMany(rows, entries);
   return chatbot.index().TakeNgramUpdate();
 }
 

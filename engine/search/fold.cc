@@ -2,11 +2,13 @@
 
 #include <utf8proc.h>
 
-#include <cstdlib>
-#include <memory>
+#include <algorithm>
+#include <vector>
 
 namespace contactd::search {
 namespace {
+
+constexpr size_t kKeptBuffer = 4096;  // code points of FoldTo's buffer kept between calls
 
 // Latin letters that carry a stroke or are a distinct letter in Unicode, so diacritic removal
 // leaves them alone: mapped to the base letter a reader would type (after case folding).
@@ -55,19 +57,32 @@ void FoldTo(std::string_view s, std::string* out) {
     }
     return;
   }
-  utf8proc_uint8_t* folded = nullptr;
+  // utf8proc_map_custom() would decompose twice (once to size its buffer) and allocate: decompose
+  // once into this thread's buffer, which grows as needed, then re-encode in place.
+  thread_local std::vector<utf8proc_int32_t> buffer;
   const auto options =
       static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
                                      UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
-  const utf8proc_ssize_t n = utf8proc_map_custom(
-      reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
-      &folded, options, &BaseLetter, nullptr);
+  const auto decompose = [&] {
+    return utf8proc_decompose_custom(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                     static_cast<utf8proc_ssize_t>(s.size()), buffer.data(),
+                                     static_cast<utf8proc_ssize_t>(buffer.size()) - 1, options,
+                                     &BaseLetter, nullptr);
+  };
+  buffer.resize(std::max(buffer.size(), 2 * s.size() + 16));
+  utf8proc_ssize_t n = decompose();
+  if (n >= 0 && static_cast<size_t>(n) >= buffer.size()) {  // it did not fit: n is the size needed
+    buffer.resize(static_cast<size_t>(n) + 1);
+    n = decompose();
+  }
+  // reencode() writes n code points' UTF-8 and a NUL over the buffer, which holds n + 1 entries.
+  if (n >= 0) n = utf8proc_reencode(buffer.data(), n, options);
   if (n < 0) {  // not reached for valid UTF-8; keep the text rather than lose it
     out->append(s);
-    return;
+  } else {
+    out->append(reinterpret_cast<const char*>(buffer.data()), static_cast<size_t>(n));
   }
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(folded, &std::free);
-  out->append(reinterpret_cast<const char*>(folded), static_cast<size_t>(n));
+  if (buffer.size() > kKeptBuffer) buffer = std::vector<utf8proc_int32_t>(kKeptBuffer);
 }
 
 std::string Fold(std::string_view s) {

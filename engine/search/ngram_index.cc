@@ -19,6 +19,8 @@
 #include <new>
 #include <utility>
 
+#include "engine/search/roaring_prefetch.h"
+
 namespace contactd::search {
 namespace {
 
@@ -108,53 +110,38 @@ struct KeySink {
 
 // CRoaring 0.2 internals (its installed roaring_array.h and containers/*.h), for speed: Build
 // appends whole containers (several times faster than addMany(), which inserts value by value),
-// and Add/Remove prefetch the postings they touch. Ports to later releases must adapt these.
+// and Add/Remove prefetch the postings they touch (roaring_prefetch.h). Ports to later releases
+// must adapt these.
 static_assert(ROARING_VERSION_MAJOR == 0 && ROARING_VERSION_MINOR == 2,
-              "ngram_index.cc uses CRoaring 0.2 internals: port Prefetch/AppendRows/AppendBitset");
-
-// Prefetches one level of the memory that adding or removing `row` in `r` reads: 0 the container
-// index, 1 the row's container, 2 the row's place in it (for arrays: the end, where appends go,
-// and the middle, where binary searches start). Issuing a level for all of a document's postings
-// before the next level overlaps their cache misses.
-void Prefetch(const roaring::Roaring& r, Row row, int level) {
-  const roaring_array_t& ra = r.roaring.high_low_container;
-  if (ra.size == 0) return;
-  if (level == 0) {
-    __builtin_prefetch(ra.keys);
-    __builtin_prefetch(&ra.containers[ra.size - 1]);
-    __builtin_prefetch(&ra.typecodes[ra.size - 1]);
-    return;
-  }
-  const int32_t i = ra_get_index(&ra, static_cast<uint16_t>(row >> 16));
-  if (i < 0) return;
-  const void* c = ra.containers[i];
-  if (level == 1) {
-    __builtin_prefetch(c);
-  } else if (ra.typecodes[i] == ARRAY_CONTAINER_TYPE_CODE) {
-    const auto* array = static_cast<const array_container_t*>(c);
-    __builtin_prefetch(&array->array[array->cardinality / 2]);
-    __builtin_prefetch(&array->array[std::max(array->cardinality - 1, 0)]);
-  } else if (ra.typecodes[i] == BITSET_CONTAINER_TYPE_CODE) {
-    __builtin_prefetch(&static_cast<const bitset_container_t*>(c)->array[(row >> 6) & 1023]);
-  }
-}
+              "ngram_index.cc uses CRoaring 0.2 internals: port AppendRows/AppendBitset");
 
 // Build appends one container per posting and chunk of 2^16 rows `key`, as an array or a bitset
 // by its cardinality. REQUIRES (both): `key` is above every container of `r`.
 constexpr size_t kChunkWords = 1 << 10;  // 64-bit words in a chunk bitset
 
-// Appends the rows set in `words` (kChunkWords of them, not all 0) to `r`.
-void AppendBitset(roaring::Roaring* r, uint16_t key, const uint64_t* words) {
-  bitset_container_t* bits = bitset_container_create();
-  std::copy(words, words + kChunkWords, bits->array);
-  bits->cardinality = bitset_container_compute_cardinality(bits);
+// Appends the rows set in `words` (kChunkWords of them, 0 outside [lo, hi], not all 0) to `r`:
+// as a bitset if they are many, else as an array read from the words set (a batch of a few
+// thousand rows sets a few dozen of them).
+void AppendBitset(roaring::Roaring* r, uint16_t key, const uint64_t* words, size_t lo, size_t hi) {
+  int32_t count = 0;
+  for (size_t w = lo; w <= hi; ++w) count += std::popcount(words[w]);
   roaring_array_t* ra = &r->roaring.high_low_container;
-  if (bits->cardinality > DEFAULT_MAX_SIZE) {
+  if (count > DEFAULT_MAX_SIZE) {
+    bitset_container_t* bits = bitset_container_create();
+    std::copy(words, words + kChunkWords, bits->array);
+    bits->cardinality = count;
     ra_append(ra, key, bits, BITSET_CONTAINER_TYPE_CODE);
     return;
   }
-  ra_append(ra, key, array_container_from_bitset(bits), ARRAY_CONTAINER_TYPE_CODE);
-  bitset_container_free(bits);
+  array_container_t* array = array_container_create_given_capacity(count);
+  uint16_t* out = array->array;
+  for (size_t w = lo; w <= hi; ++w) {
+    for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1) {
+      *out++ = static_cast<uint16_t>(w * 64 + std::countr_zero(bits));
+    }
+  }
+  array->cardinality = count;
+  ra_append(ra, key, array, ARRAY_CONTAINER_TYPE_CODE);
 }
 
 // Appends the `n` rows (ascending, unique, all in chunk `key`) to `r`.
@@ -250,10 +237,10 @@ void NgramIndex::Add(Row row, const Keys& keys) {
     auto [it, inserted] = postings_.try_emplace(key);
     if (inserted && IsTrigram(key)) trigrams_by_suffix_[SuffixOf(key)].push_back(key);
     postings.push_back(&it->second);
-    Prefetch(it->second, row, 0);
+    PrefetchAdd(it->second, row, 0);
   }
   for (int level = 1; level <= 2; ++level) {
-    for (const roaring::Roaring* rows : postings) Prefetch(*rows, row, level);
+    for (const roaring::Roaring* rows : postings) PrefetchAdd(*rows, row, level);
   }
   for (roaring::Roaring* rows : postings) rows->add(row);
 }
@@ -266,10 +253,10 @@ void NgramIndex::Remove(Row row, const Keys& keys) {
     auto it = postings_.find(key);
     if (it == postings_.end()) continue;
     postings.emplace_back(key, &it->second);
-    Prefetch(it->second, row, 0);
+    PrefetchAdd(it->second, row, 0);
   }
   for (int level = 1; level <= 2; ++level) {
-    for (const auto& [key, rows] : postings) Prefetch(*rows, row, level);
+    for (const auto& [key, rows] : postings) PrefetchAdd(*rows, row, level);
   }
   for (const auto& [key, rows] : postings) rows->remove(row);
   for (const auto& [key, rows] : postings) {
@@ -286,10 +273,18 @@ void NgramIndex::RemoveAll(const NgramIndex& other) {
   }
 }
 
+// Each posting is a hash lookup that mostly misses the cache: the slots of the postings a few
+// places ahead are prefetched.
 void NgramIndex::AddAll(NgramIndex&& other) {
+  constexpr size_t kAhead = 8;
+  std::vector<std::pair<uint64_t, roaring::Roaring*>> adds;
+  adds.reserve(other.postings_.size());
+  for (auto& [key, posting] : other.postings_) adds.emplace_back(key, &posting);
   std::vector<uint32_t> scratch;
-  for (auto& [key, posting] : other.postings_) {
-    AddPosting(key, std::move(posting), &postings_, &trigrams_by_suffix_, &scratch);
+  for (size_t i = 0; i < adds.size(); ++i) {
+    if (i + kAhead < adds.size()) postings_.prefetch(adds[i + kAhead].first);
+    AddPosting(adds[i].first, std::move(*adds[i].second), &postings_, &trigrams_by_suffix_,
+               &scratch);
   }
   other = NgramIndex();
 }
@@ -383,7 +378,7 @@ class BulkBuilder {
       for (size_t w = lo_word_; w <= hi_word_; ++w) {
         any |= words_[w] = std::exchange(hot_[w * kHot + id], 0);
       }
-      if (any != 0) AppendBitset(&postings_[id], key, words_.data());
+      if (any != 0) AppendBitset(&postings_[id], key, words_.data(), lo_word_, hi_word_);
       std::fill(words_.begin() + lo_word_, words_.begin() + hi_word_ + 1, 0);
     }
     lo_word_ = kChunkWords;

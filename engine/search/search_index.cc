@@ -1,6 +1,7 @@
 #include "engine/search/search_index.h"
 
 #include <algorithm>
+#include <array>
 #include <thread>
 
 #include "engine/record.h"
@@ -138,28 +139,54 @@ std::string SearchIndex::Domain(std::string_view folded_email) {
   return at == std::string_view::npos ? std::string() : std::string(folded_email.substr(at));
 }
 
-void SearchIndex::IndexColumns(Row row, const Entry& e) {
-  alive_.add(row);
-  if (e.has_stripe) stripe_.add(row);
-  id_.Set(row, OrderKey(static_cast<int64_t>(e.id)));
-  created_.Set(row, OrderKey(e.created_at));
-  updated_.Set(row, OrderKey(e.updated_at));
-  const std::string_view text = e.text;
-  name_.Set(row, TextKey(e.has_name, FieldOf(text, kNameText)));
-  email_.Set(row, TextKey(e.has_email, FieldOf(text, kEmailText)));
-  const std::string_view digits = FieldOf(text, kPhoneDigits);
-  phone_.Set(row, e.has_phone ? std::optional<uint64_t>(OrderKeyDigits(digits)) : std::nullopt);
-  if (digits.size() > 16) phone_inexact_ = true;
-  external_id_.Set(row, OrderKeyText(FieldOf(text, kExternalIdText)));
-  for (const auto& [attr, key] : e.attr_keys) AttrColumn(attr).Set(row, key);
-  for (AttrNo attr : e.inexact_attrs) inexact_[attr] = true;
-  for (const auto& [attr, folded] : e.attr_texts) {
-    auto& slot = text_attrs_[attr];
-    if (!slot) slot = std::make_unique<TextAttr>();
-    slot->values.Set(row, folded);
-    if (auto& dict = slot->dictionary) {
-      (*dict)[folded].add(row);
-      if (dict->size() > kMaxDictionaryValues) dict.reset();  // too many values to be worth it
+void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry> entries) {
+  const size_t n = rows.size();
+  std::vector<std::array<std::string_view, kPhoneDigits + 1>> fields(n);  // each text split once
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view rest = entries[i].text;
+    for (std::string_view& field : fields[i]) {
+      const size_t end = std::min(rest.find(kFieldSeparator), rest.size());
+      field = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+    }
+  }
+  // Column by column: one column's buckets stay in cache, and SetMany prefetches.
+  std::vector<SortColumn::Change> changes(n);
+  const auto set = [&](SortColumn& column, auto key_of) {
+    for (size_t i = 0; i < n; ++i) changes[i] = {rows[i], key_of(entries[i], fields[i])};
+    column.SetMany(changes);
+  };
+  using Fields = std::array<std::string_view, kPhoneDigits + 1>;
+  set(id_, [](const Entry& e, const Fields&) { return OrderKey(static_cast<int64_t>(e.id)); });
+  set(created_, [](const Entry& e, const Fields&) { return OrderKey(e.created_at); });
+  set(updated_, [](const Entry& e, const Fields&) { return OrderKey(e.updated_at); });
+  set(name_, [](const Entry& e, const Fields& f) { return TextKey(e.has_name, f[kNameText]); });
+  set(email_, [](const Entry& e, const Fields& f) { return TextKey(e.has_email, f[kEmailText]); });
+  set(phone_, [](const Entry& e, const Fields& f) {
+    return e.has_phone ? std::optional(OrderKeyDigits(f[kPhoneDigits])) : std::nullopt;
+  });
+  set(external_id_, [](const Entry&, const Fields& f) { return OrderKeyText(f[kExternalIdText]); });
+  absl::flat_hash_map<AttrNo, std::vector<SortColumn::Change>> by_attr;
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto& [attr, key] : entries[i].attr_keys) by_attr[attr].push_back({rows[i], key});
+  }
+  for (const auto& [attr, attr_changes] : by_attr) AttrColumn(attr).SetMany(attr_changes);
+
+  for (size_t i = 0; i < n; ++i) {
+    const Row row = rows[i];
+    const Entry& e = entries[i];
+    alive_.add(row);
+    if (e.has_stripe) stripe_.add(row);
+    if (fields[i][kPhoneDigits].size() > 16) phone_inexact_ = true;
+    for (AttrNo attr : e.inexact_attrs) inexact_[attr] = true;
+    for (const auto& [attr, folded] : e.attr_texts) {
+      auto& slot = text_attrs_[attr];
+      if (!slot) slot = std::make_unique<TextAttr>();
+      slot->values.Set(row, folded);
+      if (auto& dict = slot->dictionary) {
+        (*dict)[folded].add(row);
+        if (dict->size() > kMaxDictionaryValues) dict.reset();  // too many values to be worth it
+      }
     }
   }
 }
@@ -222,15 +249,21 @@ void SearchIndex::UnindexText(Row row) {
   arena_.Erase(row);
 }
 
-void SearchIndex::Put(Row row, Entry entry) {
-  const bool existed = alive_.contains(row);
-  const bool same_text = existed && arena_.Get(row) == entry.text;
-  if (existed) {
+void SearchIndex::Put(Row row, Entry entry) { PutMany({&row, 1}, {&entry, 1}); }
+
+void SearchIndex::PutMany(std::span<const Row> rows, std::span<const Entry> entries) {
+  std::vector<bool> same_text(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row row = rows[i];
+    if (!alive_.contains(row)) continue;
+    same_text[i] = arena_.Get(row) == entries[i].text;
     UnindexColumns(row);
-    if (!same_text) UnindexText(row);
+    if (!same_text[i]) UnindexText(row);
   }
-  IndexColumns(row, entry);
-  if (!same_text) IndexText(row, entry);
+  IndexColumns(rows, entries);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!same_text[i]) IndexText(rows[i], entries[i]);
+  }
   if (!ngrams_ && alive_.cardinality() >= accelerate_at_) Accelerate();
   MaybeIndexStale();
 }
@@ -292,19 +325,21 @@ void SearchIndex::InstallNgramUpdate(std::unique_ptr<NgramUpdate> update) {
   ngrams_->AddAll(std::move(update->added));
   // A row stale when taken and not among its new rows was erased then: it has no postings now,
   // and stays stale only if it was given a text since.
-  for (Row row : update->stale_rows) {
-    if (!update->new_rows.contains(row) && !unindexed_.contains(row)) stale_.remove(row);
-  }
+  stale_ -= (update->stale_rows - update->new_rows) - unindexed_;
+  std::vector<Row> current;  // new rows whose postings now hold their text, ascending
+  current.reserve(update->new_texts.size());
   size_t i = 0;
   for (Row row : update->new_rows) {
     std::string& text = update->new_texts[i++];
     if (alive_.contains(row) && arena_.Get(row) == text) {
-      unindexed_.remove(row);
-      stale_.remove(row);
+      current.push_back(row);
     } else {  // changed or erased since: the postings now hold a text that is not the row's
       stale_text_.insert_or_assign(row, std::move(text));
     }
   }
+  const roaring::Roaring indexed(current.size(), current.data());
+  unindexed_ -= indexed;
+  stale_ -= indexed;
 }
 
 NgramIndex::Match SearchIndex::FindText(std::string_view q, uint8_t space) const {
@@ -365,10 +400,8 @@ void SearchIndex::Build(const ContactTable& table) {
   }
   const size_t accelerate_at = accelerate_at_;
   accelerate_at_ = SIZE_MAX;  // bulk-build the accelerators once, at the end
-  for (size_t i = 0; i < rows.size(); ++i) {
-    IndexColumns(rows[i], entries[i]);
-    IndexText(rows[i], entries[i]);
-  }
+  IndexColumns(rows, entries);
+  for (size_t i = 0; i < rows.size(); ++i) IndexText(rows[i], entries[i]);
   entries.clear();
   accelerate_at_ = accelerate_at;
   if (alive_.cardinality() >= accelerate_at_) Accelerate();

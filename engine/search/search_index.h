@@ -35,6 +35,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,9 @@ class SearchIndex {
 
   // Inserts or replaces the row's entry.
   void Put(Row row, Entry entry);
+  // Put() for each (rows[i], entries[i]), each sort column taking all the rows in turn
+  // (SortColumn::SetMany). REQUIRES: distinct rows.
+  void PutMany(std::span<const Row> rows, std::span<const Entry> entries);
   void Erase(Row row);
 
   // A bulk n-gram update taken out of the index. It owns copies of the texts it indexes.
@@ -160,7 +164,7 @@ class SearchIndex {
         std::make_unique<StringMap<roaring::Roaring>>();
   };
   SortColumn& AttrColumn(AttrNo attr);
-  void IndexColumns(Row row, const Entry& e);
+  void IndexColumns(std::span<const Row> rows, std::span<const Entry> entries);
   void UnindexColumns(Row row);
   void IndexText(Row row, const Entry& e);
   void UnindexText(Row row);

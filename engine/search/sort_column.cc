@@ -13,7 +13,10 @@
 #include "engine/search/sort_column.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
+
+#include "engine/search/roaring_prefetch.h"
 
 namespace contactd::search {
 namespace {
@@ -82,6 +85,31 @@ void SortColumn::Set(Row row, std::optional<uint64_t> key) {
 }
 
 void SortColumn::Erase(Row row) { Set(row, std::nullopt); }
+
+// A three-stage pipeline: change i + 3A finds its bucket and prefetches the bucket's container
+// index, i + 2A its container, i + A its place in the container, and change i is set. The bucket
+// found is only a hint: the sets in between may split or merge buckets.
+void SortColumn::SetMany(std::span<const Change> changes) {
+  constexpr size_t kAhead = 4;  // changes between two stages
+  constexpr size_t kStages = 3;
+  const size_t n = changes.size();
+  std::array<size_t, (kStages + 1) * kAhead> hint{};  // the bucket of change i, at i % size
+  const auto prefetch = [&](size_t i, int level) {
+    const Change& c = changes[i];
+    if (!c.key) return;
+    size_t& b = hint[i % hint.size()];
+    if (level == 0) b = FindBucket(*c.key);
+    if (b < buckets_.size()) PrefetchAdd(buckets_[b].rows, c.row, level);
+  };
+  for (size_t i = 0; i < n + kStages * kAhead; ++i) {
+    for (size_t level = 0; level < kStages; ++level) {
+      const size_t j = i - level * kAhead;  // wraps past n when i < level * kAhead
+      if (j < n) prefetch(j, static_cast<int>(level));
+    }
+    const size_t j = i - kStages * kAhead;
+    if (j < n) Set(changes[j].row, changes[j].key);
+  }
+}
 
 bool SortColumn::SingleKey(size_t i) const { return buckets_[i].size > MaxRows(target_); }
 

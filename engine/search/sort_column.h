@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "engine/search/roaring.h"
@@ -25,6 +26,14 @@ class SortColumn {
 
   // Sets the row's key (inserting the row, or moving it); nullopt: the row has no value.
   void Set(Row row, std::optional<uint64_t> key);
+  // One row's key, for SetMany().
+  struct Change {
+    Row row = 0;
+    std::optional<uint64_t> key;
+  };
+  // Set() for each change in turn, prefetching the buckets of the changes a few places ahead:
+  // each Set() into a large column misses the cache three times or so, and this overlaps them.
+  void SetMany(std::span<const Change> changes);
   // Forgets the row (deleted contact).
   void Erase(Row row);
 

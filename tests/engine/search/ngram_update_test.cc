@@ -109,7 +109,9 @@ TEST_F(NgramUpdateTest, WritesWhileAnUpdateIsOutKeepSearchesExact) {
     const int writes = round == 3 ? static_cast<int>(2 * kMaxStaleInline) : 1500 * (round % 3);
     for (int i = 0; i < writes; ++i) {
       RandomWrite();
-      if (i % 700 == 0) ASSERT_NO_FATAL_FAILURE(ExpectExact("while out"));
+      if (i % 700 == 0) {
+        ASSERT_NO_FATAL_FAILURE(ExpectExact("while out"));
+      }
     }
     if (round != 5) update->Build();  // round 5: the build failed, the update comes back unbuilt
     index_.InstallNgramUpdate(std::move(update));

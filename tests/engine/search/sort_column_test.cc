@@ -382,6 +382,33 @@ INSTANTIATE_TEST_SUITE_P(TargetsAndKeys, SortColumnRandomTest,
                                                               Keys::kDistinct, Keys::kSkewed)),
                          ParamName);
 
+// SetMany() is Set() for each change in turn, whatever its prefetch hints see: batches of every
+// size (a row may repeat within one, and lose its value) leave the same buckets as single Sets.
+TEST(SortColumnTest, SetManyEqualsSetInTurn) {
+  std::mt19937_64 rng(7);
+  for (const Keys domain : {Keys::kFew, Keys::kDistinct, Keys::kSkewed}) {
+    SortColumn many(16), single(16);
+    Model model(2000);
+    for (int batch = 0; batch < 300; ++batch) {
+      std::vector<SortColumn::Change> changes(rng() % 70);
+      for (SortColumn::Change& change : changes) {
+        change.row = static_cast<Row>(rng() % model.size());
+        if (rng() % 8 != 0) change.key = RandomKey(domain, rng);
+        single.Set(change.row, change.key);
+        model[change.row] = change.key;
+      }
+      many.SetMany(changes);
+      ASSERT_TRUE(Valid(many, model)) << "batch " << batch;
+      ASSERT_EQ(many.bucket_count(), single.bucket_count()) << "batch " << batch;
+      for (size_t i = 0; i < many.bucket_count(); ++i) {
+        ASSERT_EQ(many.bucket_low(i), single.bucket_low(i)) << "batch " << batch;
+        ASSERT_EQ(many.bucket(i), single.bucket(i)) << "batch " << batch;
+      }
+    }
+    EXPECT_GT(many.bucket_count(), 3u);
+  }
+}
+
 // Asserts that keys are non-decreasing, and increasing where `strict` says so.
 template <typename T, typename F>
 void ExpectOrdered(const std::vector<T>& values, F key_of, const std::vector<bool>& strict) {
