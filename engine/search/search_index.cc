@@ -400,7 +400,12 @@ void SearchIndex::Build(const ContactTable& table) {
   }
   const size_t accelerate_at = accelerate_at_;
   accelerate_at_ = SIZE_MAX;  // bulk-build the accelerators once, at the end
-  IndexColumns(rows, entries);
+  // In slices, so that IndexColumns' per-row scratch stays small.
+  constexpr size_t kSlice = 4096;
+  for (size_t begin = 0; begin < rows.size(); begin += kSlice) {
+    const size_t n = std::min(kSlice, rows.size() - begin);
+    IndexColumns(std::span(rows).subspan(begin, n), std::span(entries).subspan(begin, n));
+  }
   for (size_t i = 0; i < rows.size(); ++i) IndexText(rows[i], entries[i]);
   entries.clear();
   accelerate_at_ = accelerate_at;
