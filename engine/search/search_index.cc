@@ -141,7 +141,8 @@ std::string SearchIndex::Domain(std::string_view folded_email) {
 
 void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry> entries) {
   const size_t n = rows.size();
-  std::vector<std::array<std::string_view, kPhoneDigits + 1>> fields(n);  // each text split once
+  using Fields = std::array<std::string_view, kPhoneDigits + 1>;
+  std::vector<Fields> fields(n);  // each text split once
   for (size_t i = 0; i < n; ++i) {
     std::string_view rest = entries[i].text;
     for (std::string_view& field : fields[i]) {
@@ -156,7 +157,6 @@ void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry>
     for (size_t i = 0; i < n; ++i) changes[i] = {rows[i], key_of(entries[i], fields[i])};
     column.SetMany(changes);
   };
-  using Fields = std::array<std::string_view, kPhoneDigits + 1>;
   set(id_, [](const Entry& e, const Fields&) { return OrderKey(static_cast<int64_t>(e.id)); });
   set(created_, [](const Entry& e, const Fields&) { return OrderKey(e.created_at); });
   set(updated_, [](const Entry& e, const Fields&) { return OrderKey(e.updated_at); });
