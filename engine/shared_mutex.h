@@ -1,10 +1,14 @@
-// SharedMutex: a reader/writer lock that never lets readers starve a writer. Once a writer waits,
-// new readers queue behind it.
+// SharedMutex: a phase-fair reader/writer lock. Neither side starves the other, and a reader
+// waits for at most one writer's hold.
 //
-// std::shared_mutex on glibc prefers readers. Under a steady stream of overlapping readers (e.g.
-// concurrent contact writes holding a chatbot's schema lock shared across their WAL sync), an
-// exclusive locker such as a chatbot delete or an attribute definition can wait forever. This
-// wraps pthread_rwlock with PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP instead.
+//   - Once a writer waits, new readers queue behind it, so a steady stream of overlapping readers
+//     (e.g. concurrent contact writes holding a chatbot's schema lock shared across their WAL
+//     sync) cannot keep an exclusive locker (a chatbot delete, an attribute definition) out.
+//     std::shared_mutex on glibc prefers readers and allows exactly that.
+//   - When a writer unlocks, every reader queued meanwhile gets the lock before the next writer.
+//     A lock that simply prefers writers (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP) lets
+//     writers that queue back to back, such as an import's batches applying one after another,
+//     keep a search out for several holds in a row.
 //
 // Meets the standard SharedMutex requirements (std::unique_lock, std::shared_lock). Not
 // recursive: a thread must not take it shared twice, since a waiting writer would block the
@@ -13,33 +17,41 @@
 // Thread-safety: that of a mutex.
 #pragma once
 
-#include <pthread.h>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
 
 namespace contactd {
 
 class SharedMutex {
  public:
-  SharedMutex() {
-    pthread_rwlockattr_t attr;
-    pthread_rwlockattr_init(&attr);
-    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    pthread_rwlock_init(&lock_, &attr);
-    pthread_rwlockattr_destroy(&attr);
-  }
-  ~SharedMutex() { pthread_rwlock_destroy(&lock_); }
+  SharedMutex() = default;
   SharedMutex(const SharedMutex&) = delete;
   SharedMutex& operator=(const SharedMutex&) = delete;
 
-  void lock() { pthread_rwlock_wrlock(&lock_); }
-  bool try_lock() { return pthread_rwlock_trywrlock(&lock_) == 0; }
-  void unlock() { pthread_rwlock_unlock(&lock_); }
+  void lock();
+  bool try_lock();
+  void unlock();
 
-  void lock_shared() { pthread_rwlock_rdlock(&lock_); }
-  bool try_lock_shared() { return pthread_rwlock_tryrdlock(&lock_) == 0; }
-  void unlock_shared() { pthread_rwlock_unlock(&lock_); }
+  void lock_shared();
+  bool try_lock_shared();
+  void unlock_shared();
+
+  // Threads blocked in lock() and lock_shared(), for tests and diagnostics.
+  struct Waiting {
+    uint32_t writers = 0;
+    uint32_t readers = 0;
+  };
+  Waiting waiting();
 
  private:
-  pthread_rwlock_t lock_;
+  std::mutex mu_;  // guards the fields below
+  std::condition_variable readers_cv_, writers_cv_;
+  uint32_t readers_ = 0;          // readers holding the lock (admitted ones included)
+  uint32_t readers_waiting_ = 0;  // readers queued for the next reader phase
+  uint32_t writers_waiting_ = 0;
+  bool writer_ = false;        // a writer holds the lock
+  uint64_t reader_phase_ = 0;  // counts the times queued readers were admitted
 };
 
 }  // namespace contactd

@@ -327,9 +327,9 @@ TEST_F(ImportOrderTest, AFailedBatchFailsEveryLaterBatchWithoutWritingIt) {
 
 // A later batch waiting for the earlier one must not hold the schema lock shared. If it did, an
 // attribute definition would queue behind it for the lock exclusive, and the earlier batch
-// would queue behind the definition for the lock shared (engine/shared_mutex.h prefers writers):
-// none of the three would finish. The sleeps only make that interleaving likely; any other
-// interleaving must finish too.
+// would queue behind the definition for the lock shared (engine/shared_mutex.h queues new readers
+// behind a waiting writer): none of the three would finish. The sleeps only make that interleaving
+// likely; any other interleaving must finish too.
 TEST_F(ImportOrderTest, AttributeDefinedWhileALaterBatchWaitsBlocksNothing) {
   ImportOrder order;
   auto later = Start(&order, 1, {Item("b")});
