@@ -10,12 +10,12 @@
 //
 // Batches are written on kWriters writer threads while the next one is decoded: at most kWriters
 // batches in flight and one being filled, so memory does not grow with the file. Batches in
-// flight overlap (one validates and merges while the one before it commits and updates the
-// indexes), and an ImportOrder (engine/import_order.h) makes the result that of writing them one
-// after the other: a row updates a contact an earlier row wrote, new contacts get ids in file
-// order, and when a batch fails nothing after it is written. Row errors (decoding,
-// phone numbers, the engine's item failures) are reported in row order up to max_errors; `failed`
-// always counts every failed row.
+// flight overlap (one validates and merges while the one before it commits and another updates
+// the indexes; a third writer keeps both cores busy while a commit waits for its fsync), and an
+// ImportOrder (engine/import_order.h) makes the result that of writing them one after the other: a
+// row updates a contact an earlier row wrote, new contacts get ids in file order, and when a batch
+// fails nothing after it is written. Row errors (decoding, phone numbers, the engine's item
+// failures) are reported in row order up to max_errors; `failed` always counts every failed row.
 //
 // A dry run checks every batch without writing; each batch is checked against the stored
 // contacts only (not against earlier batches of the same dry run), so a file that creates and then
@@ -102,7 +102,7 @@ class Importer {
  private:
   struct Batch;
   class Writer;
-  static constexpr size_t kWriters = 2;
+  static constexpr size_t kWriters = 3;
 
   // Normalizes and checks one row; false (with issues in `row`) when it cannot be imported.
   bool Prepare(SourceRow& row);
