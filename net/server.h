@@ -28,12 +28,13 @@
 // Streaming requests (those for which `is_streaming` returns true on the header: imports and
 // exports) run their handler on a third pool of `stream_threads` as soon as the header is in,
 // with HttpRequest::body_reader instead of a body read up front; further ones queue until a
-// stream thread is free. The body is read in pieces as the handler asks for it, so it is never
-// held whole: it is limited by `stream_body_limit` (0: unlimited) instead of `body_limit`, and
-// `read_timeout` applies to each read (time without progress) instead of to the whole request.
-// A response with HttpResponse::stream set (honoured for streaming handlers only, 500 elsewhere)
-// goes out with chunked encoding (HTTP/1.0: close-delimited), one chunk per BodyWriter::Write,
-// each bounded by the write deadline (max(read_timeout, idle_timeout)).
+// stream thread is free, for at most `read_timeout` (then 503 with Retry-After). The body is read
+// in pieces as the handler asks for it, so it is never held whole: it is limited by
+// `stream_body_limit` (0: unlimited) instead of `body_limit`, and `read_timeout` applies to each
+// read (time without progress) instead of to the whole request. A response with
+// HttpResponse::stream set (honoured for streaming handlers only, 500 elsewhere) goes out with
+// chunked encoding (HTTP/1.0: close-delimited), one chunk per BodyWriter::Write, each bounded by
+// the write deadline (max(read_timeout, idle_timeout)).
 //
 // Shutdown (Stop(), or SIGINT/SIGTERM when handle_signals): stop accepting, let in-flight requests
 // finish and send their responses (with Connection: close), close idle connections, then Run()

@@ -506,14 +506,38 @@ void Session::StartStreaming() {
   parser_.reset();
   reader_.Reset();
   request_.body_reader = &reader_;
-  phase_ = Phase::kHandling;
+  // Every stream thread may be busy with a long transfer: the request waits for one at most the
+  // read timeout, then gets 503 (OnTimer).
+  phase_ = Phase::kQueued;
+  stream_job_.store(kJobQueued);
+  SetDeadline(ctx_.options.read_timeout);
+  ArmTimer();
   // The job keeps the io_context running (Run() waits for it) while it hands work to the
   // session's executor.
   asio::post(ctx_.stream_pool,
              [self = shared_from_this(), work = asio::make_work_guard(ctx_.ioc)]() mutable {
-               self->RunStreamHandler();
+               uint8_t queued = kJobQueued;
+               if (self->stream_job_.compare_exchange_strong(queued, kJobRunning)) {
+                 self->RunStreamHandler();
+               }
                work.reset();
              });
+}
+
+void Session::StreamQueueExpired() {
+  uint8_t queued = kJobQueued;
+  if (!stream_job_.compare_exchange_strong(queued, kJobExpired)) {
+    phase_ = Phase::kHandling;  // the handler started meanwhile: it has no deadline
+    return;
+  }
+  request_.body_reader = nullptr;
+  stream_parser_.reset();
+  linger_ = true;  // the body is unread
+  keep_alive_ = false;
+  HttpResponse response =
+      TransportErrorResponse(503, "Every import and export thread is busy; try again later");
+  response.headers.emplace_back("Retry-After", "1");
+  Respond(std::move(response));
 }
 
 void Session::RunStreamHandler() {
@@ -785,6 +809,7 @@ void Session::OnTimer(uint64_t generation, beast::error_code ec) {
   timer_armed_ = false;
   if (phase_ == Phase::kHandling) return;  // no deadline; the response re-arms
   if (Clock::now() < deadline_) return ArmTimer();
+  if (phase_ == Phase::kQueued) return StreamQueueExpired();
   if (phase_ == Phase::kReading) {
     // Mid-request: cancel the read; its completion answers 408.
     timed_out_ = true;

@@ -160,7 +160,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   using Clock = std::chrono::steady_clock;
-  enum class Phase { kIdle, kReading, kHandling, kWriting, kLingering };
+  // kQueued: a streaming request waits for a free stream-pool thread (at most the read timeout).
+  enum class Phase { kIdle, kReading, kQueued, kHandling, kWriting, kLingering };
+  // Who owns a streaming request's handler run: the pool job that starts it, or the timer that
+  // gives up on it first. Set on the executor, taken by one compare-exchange from either side.
+  enum StreamJob : uint8_t { kNoJob, kJobQueued, kJobRunning, kJobExpired };
 
   // The BodyReader of a streaming request; Read() runs on the handler's pool thread.
   class StreamReader final : public BodyReader {
@@ -199,6 +203,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void FillRequestHead();
   void StartStreaming();
   void RunStreamHandler();  // on the stream pool
+  // The request waited the read timeout for a stream thread: 503, unless the handler started.
+  void StreamQueueExpired();
   void StreamRead(char* buf, size_t size);
   void StreamReadBody(char* buf, size_t size);
   void OnStreamRead(beast::error_code ec, size_t size);
@@ -277,6 +283,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool send_continue_ = false;
   bool stream_failed_ = false;
   bool chunked_ = false;
+  std::atomic<uint8_t> stream_job_{kNoJob};
   TransportFailure stream_failure_;
   std::string chunk_;  // the chunk being written (filled by the pool thread between writes)
   // The pool-thread hand-off (see Call()).

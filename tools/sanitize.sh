@@ -69,7 +69,7 @@ run_tsan() {
   echo "== TSan: build ($tsan_build)"
   configure "$tsan_build" thread
   cmake --build "$tsan_build" -j "$jobs" --target contactd engine_tests persist_tests \
-    net_unit_tests net_server_tests integration_durability_tests
+    net_unit_tests net_server_tests net_stream_tests integration_durability_tests
   echo "== TSan: concurrency tests"
   local failed=()
   run() {
@@ -80,6 +80,7 @@ run_tsan() {
   run "$bin/persist/persist_tests"
   run "$bin/net/net_unit_tests" --gtest_filter='DecodeThreadsTest.*:RateLimiter*'
   run "$bin/net/net_server_tests"
+  run "$bin/net/net_stream_tests" --gtest_filter='StreamingRequestTest.*StreamThread*'
   run "$bin/integration/integration_durability_tests"
   if ((${#failed[@]} > 0)); then
     printf 'tsan: FAILED: %s\n' "${failed[@]}" >&2

@@ -94,6 +94,7 @@ uint64_t QueryNumber(const std::string& query) {
 //   GET  /s/stream?bytes=N  streams N content bytes in 64 KiB parts
 //   GET  /s/abort   writes three 1000-byte parts, then aborts
 //   GET  /s/stall   writes 64 KiB parts until Write fails, timing the failing Write
+//   GET  /s/hold    holds its stream thread until Release(), then answers 200 "held"
 // Other routes: /plain echoes the body; /bad-stream returns a stream from a non-streaming route.
 struct App {
   std::atomic<int> last_failure_status{-1};
@@ -101,12 +102,23 @@ struct App {
   std::atomic<bool> stall_done{false};
   std::atomic<int64_t> stall_gap_ms{-1};  // from the last successful Write to the failed one
   std::atomic<int> stall_parts{0};
+  std::atomic<int> holding{0};
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+
+  void Release() { release.set_value(); }
 
   HttpResponse Handle(const HttpRequest& request) {
     HttpResponse response;
     response.content_type = "text/plain";
     const std::string& path = request.path;
     if (path == "/s/sum") return Sum(request);
+    if (path == "/s/hold") {
+      ++holding;
+      released.wait();
+      response.body = "held";
+      return response;
+    }
     if (path == "/s/unauth") {
       response.status = 401;
       response.body = "no";
@@ -487,6 +499,68 @@ TEST(StreamingRequestTest, EarlyResponseClosesTheConnectionCleanly) {
   RawHttpConnection next(server.port());
   ASSERT_TRUE(next.Send(PostHead("/s/sum", 5) + "hello"));
   EXPECT_EQ(next.ReadResponse().status, 200);
+}
+
+// Both stream threads are held: a third streaming request waits the read timeout, then gets 503
+// (its body unread, the connection closed); the held ones finish normally.
+TEST(StreamingRequestTest, WaitingLongerThanTheReadTimeoutForAStreamThreadIs503) {
+  ServerOptions options = StreamOptions();
+  options.read_timeout = 300ms;
+  StreamServer server(options);
+  RawHttpConnection held[2] = {RawHttpConnection(server.port()), RawHttpConnection(server.port())};
+  for (auto& conn : held) ASSERT_TRUE(conn.Send("GET /s/hold HTTP/1.1\r\nHost: t\r\n\r\n"));
+  const Clock::time_point start = Clock::now();
+  while (server.app().holding.load() < 2 && Since(start) < kPromptBound) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ(server.app().holding.load(), 2);
+
+  RawHttpConnection queued(server.port());
+  const Clock::time_point sent = Clock::now();
+  ASSERT_TRUE(queued.Send(PostHead("/s/sum", 5) + "hello"));
+  RawHttpResponse r = queued.ReadResponse();
+  EXPECT_EQ(r.status, 503);
+  EXPECT_GE(Since(sent), 250ms);
+  EXPECT_NE(r.body.find("Every import and export thread is busy"), std::string::npos) << r.body;
+  EXPECT_EQ(r.headers["retry-after"], "1");
+  EXPECT_EQ(r.headers["connection"], "close");
+  EXPECT_EQ(server.app().sums_done.load(), 0);
+
+  server.app().Release();
+  for (auto& conn : held) {
+    RawHttpResponse h = conn.ReadResponse();
+    EXPECT_EQ(h.status, 200);
+    EXPECT_EQ(h.body, "held");
+  }
+  RawHttpConnection next(server.port());
+  ASSERT_TRUE(next.Send(PostHead("/s/sum", 5) + "hello"));
+  EXPECT_EQ(next.ReadResponse().status, 200);
+  EXPECT_EQ(server.app().sums_done.load(), 1);  // the expired request never ran
+}
+
+// A request that waits less than the read timeout for a stream thread runs once one is free.
+TEST(StreamingRequestTest, AQueuedRequestRunsWhenAStreamThreadFrees) {
+  StreamServer server;  // read timeout 2 s
+  RawHttpConnection held[2] = {RawHttpConnection(server.port()), RawHttpConnection(server.port())};
+  for (auto& conn : held) ASSERT_TRUE(conn.Send("GET /s/hold HTTP/1.1\r\nHost: t\r\n\r\n"));
+  const Clock::time_point start = Clock::now();
+  while (server.app().holding.load() < 2 && Since(start) < kPromptBound) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ(server.app().holding.load(), 2);
+  RawHttpConnection queued(server.port());
+  ASSERT_TRUE(queued.Send(PostHead("/s/sum", 5) + "hello"));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(server.app().sums_done.load(), 0);  // no thread for it yet
+  server.app().Release();
+  RawHttpResponse r = queued.ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, SumBody(5, [] {
+              Fnv f;
+              f.Add("hello");
+              return f.h;
+            }()));
+  for (auto& conn : held) EXPECT_EQ(conn.ReadResponse().status, 200);
 }
 
 TEST(StreamingResponseTest, TwentyMegabytesArriveChunkedAndKeepAliveContinues) {

@@ -40,7 +40,7 @@ po::options_description Describe() {
       "threads for writes waiting on a WAL sync (more share a sync)  [CONTACTD_WRITE_THREADS]")(
       "stream-threads", po::value<int>()->value_name("N")->default_value(4),
       "threads for imports and exports, which stream their bodies; at most this many run at "
-      "once, further ones wait  [CONTACTD_STREAM_THREADS]")(
+      "once, further ones wait up to --read-timeout, then get 503  [CONTACTD_STREAM_THREADS]")(
       "shards", po::value<int>()->value_name("N"),
       "chatbot directory shards; default: hardware threads  [CONTACTD_SHARDS]")(
       "durability", po::value<std::string>()->value_name("MODE")->default_value("sync"),
