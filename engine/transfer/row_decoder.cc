@@ -60,7 +60,9 @@ std::string Quoted(std::string_view cell) {
 }  // namespace
 
 RowDecoder::RowDecoder(ColumnMap map, std::shared_ptr<const Schema> schema)
-    : map_(std::move(map)), schema_(std::move(schema)) {}
+    : map_(std::move(map)), schema_(std::move(schema)) {
+  for (const ColumnTarget& t : map_.columns) attribute_columns_ += t.target == Target::kAttribute;
+}
 
 bool RowDecoder::Decode(const CsvRecord& record, ContactInput* out,
                         std::vector<Issue>* issues) const {
@@ -75,6 +77,7 @@ bool RowDecoder::Decode(const CsvRecord& record, ContactInput* out,
   }
   std::string_view name_parts[3];  // first, middle, last
   std::vector<std::pair<std::string, RawValue>> attrs;
+  attrs.reserve(attribute_columns_);
   const size_t n = std::min(record.fields.size(), columns);
   for (size_t i = 0; i < n; ++i) {
     const ColumnTarget& t = map_.columns[i];
@@ -118,19 +121,20 @@ bool RowDecoder::Decode(const CsvRecord& record, ContactInput* out,
       case Target::kAttribute: {
         const AttrDef* def = schema_->Get(t.attr);
         if (def == nullptr) break;  // cannot happen: the map was built from this schema
-        const std::string field = "custom_attributes." + def->name;
+        // Built for an issue only: a cell that parses needs no field name.
+        const auto field = [def] { return "custom_attributes." + def->name; };
         if (def->type == AttrType::kNumber) {
           if (std::optional<RawValue> v = ParseNumber(cell)) {
             attrs.emplace_back(def->name, std::move(*v));
           } else {
-            issues->push_back({field, "Expected a number, received " + Quoted(cell)});
+            issues->push_back({field(), "Expected a number, received " + Quoted(cell)});
           }
         } else if (def->type == AttrType::kBoolean) {
           if (std::optional<bool> v = ParseBool(cell)) {
             attrs.emplace_back(def->name, RawValue::Bool(*v));
           } else {
             issues->push_back(
-                {field, "Expected true/false, yes/no or 1/0, received " + Quoted(cell)});
+                {field(), "Expected true/false, yes/no or 1/0, received " + Quoted(cell)});
           }
         } else {
           attrs.emplace_back(def->name, RawValue::String(std::string(cell)));

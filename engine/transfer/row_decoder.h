@@ -13,6 +13,7 @@
 // Thread-safety: immutable after construction; Decode() may run on several threads.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -39,6 +40,7 @@ class RowDecoder {
  private:
   ColumnMap map_;
   std::shared_ptr<const Schema> schema_;
+  size_t attribute_columns_ = 0;  // columns mapped to a custom attribute
 };
 
 }  // namespace contactd::transfer
