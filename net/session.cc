@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <utility>
 #include <vector>
 
@@ -14,9 +13,9 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/status.hpp>
 
 #include "net/errors.h"
+#include "net/response_head.h"
 
 namespace contactd::net::internal {
 
@@ -35,63 +34,6 @@ constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
 // limit, and any value compares greater than none.
 constexpr uint64_t kNoBodyLimit = UINT64_MAX;
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
-
-void AppendNumber(std::string* out, uint64_t value) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
-  out->append(buf, end);
-}
-
-// Header text from the handler must not smuggle a line break into the response.
-bool IsSafeHeaderText(std::string_view s) { return s.find_first_of("\r\n") == s.npos; }
-
-// A status that carries a body (and so a Content-Length).
-bool StatusHasBody(int status) { return status >= 200 && status != 204 && status != 304; }
-
-// Writes the status line and headers of `response` (a valid status) into `out`. A streamed body
-// has no Content-Length: HTTP/1.1 gets chunked encoding, HTTP/1.0 a close-delimited body.
-void SerializeHead(const HttpResponse& response, unsigned version, bool close, bool streamed,
-                   std::string* out) {
-  out->clear();
-  out->append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-  AppendNumber(out, response.status);
-  out->push_back(' ');
-  http::status status = http::int_to_status(response.status);
-  out->append(status == http::status::unknown ? std::string_view("Unknown")
-                                              : http::obsolete_reason(status));
-  out->append("\r\nServer: contactd\r\n");
-  if (!response.content_type.empty() && IsSafeHeaderText(response.content_type)) {
-    out->append("Content-Type: ").append(response.content_type).append("\r\n");
-  }
-  if (streamed) {
-    if (version != 10) out->append("Transfer-Encoding: chunked\r\n");
-  } else if (StatusHasBody(response.status)) {
-    out->append("Content-Length: ");
-    AppendNumber(out, response.body.size());
-    out->append("\r\n");
-  }
-  for (const auto& [name, value] : response.headers) {
-    if (name.empty() || !IsSafeHeaderText(name) || !IsSafeHeaderText(value)) continue;
-    out->append(name).append(": ").append(value).append("\r\n");
-  }
-  if (close) {
-    out->append("Connection: close\r\n");
-  } else if (version == 10) {
-    out->append("Connection: keep-alive\r\n");
-  }
-  out->append("\r\n");
-}
-
-std::string BodyLimitMessage(size_t limit) {
-  std::string message = "Request body exceeds the limit of " + std::to_string(limit) + " bytes";
-  constexpr double kMiB = 1024.0 * 1024.0;
-  if (limit >= size_t{1} << 20) {
-    char buf[48];
-    std::snprintf(buf, sizeof(buf), " (%.4g MiB)", static_cast<double>(limit) / kMiB);
-    message += buf;
-  }
-  return message;
-}
 
 bool IsParseError(const beast::error_code& ec) {
   return ec.category() == beast::error_code(http::error::bad_method).category() &&
