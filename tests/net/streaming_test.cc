@@ -501,6 +501,19 @@ TEST(StreamingRequestTest, EarlyResponseClosesTheConnectionCleanly) {
   EXPECT_EQ(next.ReadResponse().status, 200);
 }
 
+// Sends GET /s/hold on both connections (the server has 2 stream threads); true once both hold
+// a stream thread.
+bool HoldBothStreamThreads(StreamServer& server, RawHttpConnection (&held)[2]) {
+  for (auto& conn : held) {
+    if (!conn.Send("GET /s/hold HTTP/1.1\r\nHost: t\r\n\r\n")) return false;
+  }
+  const Clock::time_point start = Clock::now();
+  while (server.app().holding.load() < 2 && Since(start) < kPromptBound) {
+    std::this_thread::sleep_for(1ms);
+  }
+  return server.app().holding.load() == 2;
+}
+
 // Both stream threads are held: a third streaming request waits the read timeout, then gets 503
 // (its body unread, the connection closed); the held ones finish normally.
 TEST(StreamingRequestTest, WaitingLongerThanTheReadTimeoutForAStreamThreadIs503) {
@@ -508,12 +521,7 @@ TEST(StreamingRequestTest, WaitingLongerThanTheReadTimeoutForAStreamThreadIs503)
   options.read_timeout = 300ms;
   StreamServer server(options);
   RawHttpConnection held[2] = {RawHttpConnection(server.port()), RawHttpConnection(server.port())};
-  for (auto& conn : held) ASSERT_TRUE(conn.Send("GET /s/hold HTTP/1.1\r\nHost: t\r\n\r\n"));
-  const Clock::time_point start = Clock::now();
-  while (server.app().holding.load() < 2 && Since(start) < kPromptBound) {
-    std::this_thread::sleep_for(1ms);
-  }
-  ASSERT_EQ(server.app().holding.load(), 2);
+  ASSERT_TRUE(HoldBothStreamThreads(server, held));
 
   RawHttpConnection queued(server.port());
   const Clock::time_point sent = Clock::now();
@@ -542,12 +550,7 @@ TEST(StreamingRequestTest, WaitingLongerThanTheReadTimeoutForAStreamThreadIs503)
 TEST(StreamingRequestTest, AQueuedRequestRunsWhenAStreamThreadFrees) {
   StreamServer server;  // read timeout 2 s
   RawHttpConnection held[2] = {RawHttpConnection(server.port()), RawHttpConnection(server.port())};
-  for (auto& conn : held) ASSERT_TRUE(conn.Send("GET /s/hold HTTP/1.1\r\nHost: t\r\n\r\n"));
-  const Clock::time_point start = Clock::now();
-  while (server.app().holding.load() < 2 && Since(start) < kPromptBound) {
-    std::this_thread::sleep_for(1ms);
-  }
-  ASSERT_EQ(server.app().holding.load(), 2);
+  ASSERT_TRUE(HoldBothStreamThreads(server, held));
   RawHttpConnection queued(server.port());
   ASSERT_TRUE(queued.Send(PostHead("/s/sum", 5) + "hello"));
   std::this_thread::sleep_for(100ms);
