@@ -96,7 +96,7 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
   {
     std::unique_lock lock(chatbot.data_lock());
     chatbot.table().Replace(row, Record(record));
-    chatbot.index().Put(row, std::move(entry));
+    chatbot.index().Put(row, entry);
     update = chatbot.index().TakeNgramUpdate();
   }
   UpdateNgrams(chatbot, std::move(update));

@@ -16,11 +16,24 @@ std::optional<uint64_t> TextKey(bool present, std::string_view folded) {
   return OrderKeyText(folded);
 }
 
+// A row's text split into its fields (TextField order) in one pass; FieldOf() finds one.
+using Fields = std::array<std::string_view, kPhoneDigits + 1>;
+Fields SplitFields(std::string_view text) {
+  Fields fields;
+  for (std::string_view& field : fields) {
+    const size_t end = std::min(text.find(kFieldSeparator), text.size());
+    field = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  return fields;
+}
+
 // The n-gram fields of a row's text: name, email and external_id as text, phone digits apart.
 void NgramFields(std::string_view text, std::vector<NgramIndex::Field>* out) {
   out->clear();
+  const Fields fields = SplitFields(text);
   for (int f = kNameText; f <= kPhoneDigits; ++f) {
-    out->push_back({FieldOf(text, f), f == kPhoneDigits ? kPhoneSpace : kTextSpace});
+    out->push_back({fields[f], f == kPhoneDigits ? kPhoneSpace : kTextSpace});
   }
 }
 
@@ -141,16 +154,8 @@ std::string SearchIndex::Domain(std::string_view folded_email) {
 
 void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry> entries) {
   const size_t n = rows.size();
-  using Fields = std::array<std::string_view, kPhoneDigits + 1>;
   std::vector<Fields> fields(n);  // each text split once
-  for (size_t i = 0; i < n; ++i) {
-    std::string_view rest = entries[i].text;
-    for (std::string_view& field : fields[i]) {
-      const size_t end = std::min(rest.find(kFieldSeparator), rest.size());
-      field = rest.substr(0, end);
-      rest.remove_prefix(std::min(end + 1, rest.size()));
-    }
-  }
+  for (size_t i = 0; i < n; ++i) fields[i] = SplitFields(entries[i].text);
   // Column by column: one column's buckets stay in cache, and SetMany prefetches.
   std::vector<SortColumn::Change> changes(n);
   const auto set = [&](SortColumn& column, auto key_of) {
@@ -249,7 +254,7 @@ void SearchIndex::UnindexText(Row row) {
   arena_.Erase(row);
 }
 
-void SearchIndex::Put(Row row, Entry entry) { PutMany({&row, 1}, {&entry, 1}); }
+void SearchIndex::Put(Row row, const Entry& entry) { PutMany({&row, 1}, {&entry, 1}); }
 
 void SearchIndex::PutMany(std::span<const Row> rows, std::span<const Entry> entries) {
   std::vector<bool> same_text(rows.size());

@@ -86,7 +86,7 @@ class SearchIndex {
   SearchIndex& operator=(const SearchIndex&) = delete;
 
   // Inserts or replaces the row's entry.
-  void Put(Row row, Entry entry);
+  void Put(Row row, const Entry& entry);
   // Put() for each (rows[i], entries[i]), each sort column taking all the rows in turn
   // (SortColumn::SetMany). REQUIRES: distinct rows.
   void PutMany(std::span<const Row> rows, std::span<const Entry> entries);
