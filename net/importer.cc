@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -28,13 +29,40 @@ struct Importer::Batch {
   bool empty() const { return rows.empty() && early_failed == 0; }
 };
 
+// Counts the batches the writers have finished, for the thread that waits for any of them.
+class Importer::FinishSignal {
+ public:
+  void Notify() {
+    {
+      std::lock_guard lock(mu_);
+      ++finished_;
+    }
+    cv_.notify_one();
+  }
+  // Waits until more than `seen` batches have finished.
+  void WaitBeyond(uint64_t seen) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return finished_ > seen; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t finished_ = 0;
+};
+
 // A batch in flight: ImportContacts running on one of the import's writer threads while the next
 // batch fills. Each writer thread lasts the whole import (not one per batch): it keeps its
 // allocator caches warm.
 class Importer::Writer {
  public:
-  Writer(Engine& engine, const Principal& principal, const std::string& chatbot, bool dry_run)
-      : engine_(engine), principal_(principal), chatbot_(chatbot), dry_run_(dry_run) {
+  Writer(Engine& engine, const Principal& principal, const std::string& chatbot, bool dry_run,
+         FinishSignal* signal)
+      : engine_(engine),
+        principal_(principal),
+        chatbot_(chatbot),
+        dry_run_(dry_run),
+        signal_(signal) {
     thread_ = std::thread([this] { Loop(); });
   }
   // Waits for the batch in flight, if any, then ends the thread.
@@ -60,11 +88,12 @@ class Importer::Writer {
     }
     cv_.notify_all();
   }
-  // Waits for the batch in flight (REQUIRES: one in flight); returns its result and rows.
-  Result<ImportBatchResult> Finish(Batch* batch) {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [this] { return result_.has_value(); });
-    Result<ImportBatchResult> result = std::move(*result_);
+  // The result and rows of the batch in flight, if it is done (REQUIRES: one in flight). The
+  // writer is free again once it returns one.
+  std::optional<Result<ImportBatchResult>> TryFinish(Batch* batch) {
+    std::lock_guard lock(mu_);
+    if (!result_.has_value()) return std::nullopt;
+    std::optional<Result<ImportBatchResult>> result = std::move(result_);
     result_.reset();
     *batch = std::move(batch_);
     return result;
@@ -85,7 +114,7 @@ class Importer::Writer {
           engine_.ImportContacts(principal_, chatbot_, std::move(items), dry_run_, std::move(turn));
       lock.lock();
       result_.emplace(std::move(result));
-      cv_.notify_all();
+      signal_->Notify();
     }
   }
 
@@ -93,6 +122,7 @@ class Importer::Writer {
   const Principal& principal_;
   const std::string& chatbot_;
   const bool dry_run_;
+  FinishSignal* const signal_;
   Batch batch_;    // the rows of the batch in flight (its items are with the thread)
   std::mutex mu_;  // guards the fields below
   std::condition_variable cv_;
@@ -143,14 +173,24 @@ void Importer::AddErrors(uint64_t row, uint64_t line, const std::vector<Issue>& 
 }
 
 std::optional<ImportStop> Importer::Run(RowSource& source) {
-  // kWriters batches in flight, started in file order on the writers in turn; the import's
-  // ImportOrder keeps what they write in that order (engine/import_order.h). Declared before the
-  // writers: they end (waiting for their batch) before it does.
+  // Batches start in file order on whichever writer is free; the import's ImportOrder keeps what
+  // they write in that order (engine/import_order.h). They may finish out of order (the batch
+  // that builds an n-gram update takes longer), so a finished batch waits in `held` until every
+  // batch before it is accounted; at most kMaxAhead batches are started and not yet accounted.
+  // Declared before the writers: they end (waiting for their batch) before these do.
   ImportOrder order;
+  FinishSignal signal;
   std::array<std::optional<Writer>, kWriters> writers;
-  for (auto& w : writers) w.emplace(engine_, principal_, chatbot_, options_.dry_run);
-  uint64_t started = 0;  // batches started; batch k runs on writers[k % kWriters]
-  uint64_t finished = 0;
+  for (auto& w : writers) w.emplace(engine_, principal_, chatbot_, options_.dry_run, &signal);
+  std::array<std::optional<uint64_t>, kWriters> running;  // the batch each writer has
+  struct Finished {
+    Batch batch;
+    Result<ImportBatchResult> result;
+  };
+  std::map<uint64_t, Finished> held;  // finished, not yet accounted, by batch
+  uint64_t started = 0;               // batches started (numbered from 0)
+  uint64_t taken = 0;                 // results taken from the writers
+  uint64_t accounted = 0;             // batches accounted: every one before `accounted`
   Batch filling;
 
   // Accounts for a finished batch: counts, then its errors in row order.
@@ -172,33 +212,54 @@ std::optional<ImportStop> Importer::Run(RowSource& source) {
       AddErrors(early->row, early->line, {{early->field, early->message}});
     }
   };
-  // Waits for the oldest batch in flight, if any. After a stop, the batches in flight after it
-  // write nothing (they fail in the order), and the writers' destructors wait for them.
-  auto collect = [&]() -> std::optional<ImportStop> {
-    if (finished == started) return std::nullopt;
-    Writer& writer = *writers[finished++ % kWriters];
-    Batch done;
-    auto result = writer.Finish(&done);
-    if (!result.ok()) {
-      const Status s = result.status();
-      return ImportStop{HttpStatusFor(s.code()), done.first_row, s.message()};
+  // Waits until a writer finishes a batch (REQUIRES: one is running), takes the results of all
+  // that have, and accounts the batches whose predecessors are all accounted. After a stop, the
+  // batches still running write nothing (they fail in the order), and the writers' destructors
+  // wait for them.
+  auto reap = [&]() -> std::optional<ImportStop> {
+    signal.WaitBeyond(taken);
+    for (size_t i = 0; i < kWriters; ++i) {
+      if (!running[i]) continue;
+      Batch done;
+      if (auto result = writers[i]->TryFinish(&done)) {
+        held.emplace(*running[i], Finished{std::move(done), std::move(*result)});
+        running[i].reset();
+        ++taken;
+      }
     }
-    account(done, *result);
+    for (auto it = held.begin(); it != held.end() && it->first == accounted;
+         it = held.erase(it), ++accounted) {
+      if (!it->second.result.ok()) {
+        const Status& s = it->second.result.status();
+        return ImportStop{HttpStatusFor(s.code()), it->second.batch.first_row, s.message()};
+      }
+      account(it->second.batch, *it->second.result);
+    }
+    return std::nullopt;
+  };
+  auto free_writer = [&]() -> std::optional<size_t> {
+    for (size_t i = 0; i < kWriters; ++i) {
+      if (!running[i]) return i;
+    }
     return std::nullopt;
   };
   // Sends the filling batch on its way (once a writer is free). A batch of failed rows only is
-  // accounted at once, after every batch before it.
+  // accounted at once, after every batch before it. (The oldest batch not accounted is always
+  // running, since a finished one is accounted as soon as its predecessors are: reap() never
+  // waits for nothing.)
   auto submit = [&]() -> std::optional<ImportStop> {
     if (filling.rows.empty()) {
-      while (finished < started) {
-        if (auto stop = collect()) return stop;
+      while (accounted < started) {
+        if (auto stop = reap()) return stop;
       }
       account(filling, ImportBatchResult{});
     } else {
-      if (started - finished == kWriters) {
-        if (auto stop = collect()) return stop;
+      while (!free_writer() || started - accounted >= kMaxAhead) {
+        if (auto stop = reap()) return stop;
       }
-      writers[started % kWriters]->Start(std::move(filling), ImportOrder::Turn(&order, started));
+      const size_t w = *free_writer();
+      running[w] = started;
+      writers[w]->Start(std::move(filling), ImportOrder::Turn(&order, started));
       ++started;
     }
     filling = Batch{};
@@ -233,8 +294,8 @@ std::optional<ImportStop> Importer::Run(RowSource& source) {
   if (!filling.empty()) {
     if (auto stop = submit()) return stop;
   }
-  while (finished < started) {
-    if (auto stop = collect()) return stop;
+  while (accounted < started) {
+    if (auto stop = reap()) return stop;
   }
   if (const auto& failure = source.failure()) {
     return ImportStop{failure->http_status, row_no + 1, failure->message};

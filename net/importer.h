@@ -8,13 +8,15 @@
 // kMaxBatch. A batch is cut early when an external_id repeats inside it, so that a later row of
 // the file updates the earlier one, as sequential upserts would. Each batch is atomic.
 //
-// Batches are written on kWriters writer threads while the next one is decoded: at most kWriters
-// batches in flight and one being filled, so memory does not grow with the file. Batches in
-// flight overlap (one validates and merges while the one before it commits and another updates
-// the indexes; a third writer keeps both cores busy while a commit waits for its fsync), and an
-// ImportOrder (engine/import_order.h) makes the result that of writing them one after the other: a
-// row updates a contact an earlier row wrote, new contacts get ids in file order, and when a batch
-// fails nothing after it is written. Row errors (decoding, phone numbers, the engine's item
+// Batches are written on kWriters writer threads while the next one is decoded. A batch goes to
+// whichever writer is free, so one that takes longer (the batch that builds an n-gram update)
+// does not keep the others idle; its successors' results wait until it is accounted. At most
+// kMaxAhead batches are started and not yet accounted, and one is being filled, so memory does
+// not grow with the file. Batches in flight overlap (one validates and merges while the one
+// before it commits and another updates the indexes; a third writer keeps both cores busy while
+// a commit waits for its fsync), and an ImportOrder (engine/import_order.h) makes the result that
+// of writing them one after the other: a row updates a contact an earlier row wrote, new contacts
+// get ids in file order, and when a batch fails nothing after it is written. Row errors (decoding, phone numbers, the engine's item
 // failures) are reported in row order up to max_errors; `failed` always counts every failed row.
 //
 // A dry run checks every batch without writing; each batch is checked against the stored
@@ -101,8 +103,11 @@ class Importer {
 
  private:
   struct Batch;
+  class FinishSignal;
   class Writer;
   static constexpr size_t kWriters = 3;
+  // Batches started and not yet accounted (running, or finished before an earlier one).
+  static constexpr size_t kMaxAhead = 2 * kWriters;
 
   // Normalizes and checks one row; false (with issues in `row`) when it cannot be imported.
   bool Prepare(SourceRow& row);
