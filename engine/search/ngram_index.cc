@@ -16,6 +16,7 @@
 #include <bit>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <utility>
 
@@ -346,6 +347,10 @@ namespace {
 // given in order of first appearance, so the first kHot are mostly frequent n-grams: they set bits
 // in a dense bitset per id. Other ids append (id, row) to bucket id % kBuckets, in row order, and
 // Flush() counting-sorts each bucket by id (a small, cache-resident job).
+//
+// A builder is reusable: Reset() after Finish() returns it to its empty state and keeps its
+// allocations (the pages of its id tables, its bucket capacity), which a fresh builder would
+// otherwise allocate and zero again for every batch.
 class BulkBuilder {
  public:
   void set_row(Row row) { row_ = row; }
@@ -361,7 +366,7 @@ class BulkBuilder {
     }
     if ((c0 | c1 | c) < 0x80) {
       std::unique_ptr<uint32_t[]>& page = ascii_pages_[space << 7 | c0];
-      if (page == nullptr) page = std::make_unique<uint32_t[]>(1 << 14);
+      if (page == nullptr) page = std::make_unique<uint32_t[]>(kPageBytes / sizeof(uint32_t));
       uint32_t& tri = page[c1 << 7 | c];
       if (tri == 0) tri = NewId(Trigram(space, c0, c1, c));
       Push(tri);
@@ -407,6 +412,27 @@ class BulkBuilder {
     }
   }
 
+  // Empties the builder for another build, keeping its allocations; false when they are too large
+  // to keep (a build of many rows per chunk). REQUIRES: Finish() was called.
+  bool Reset() {
+    for (size_t id = 1; id < keys_.size(); ++id) {
+      const uint64_t key = keys_[id];
+      if (!IsTrigram(key)) continue;
+      const uint64_t c = key % kRadix, c1 = key / kRadix % kRadix, c0 = key / kRadix2 % kRadix;
+      if ((c0 | c1 | c) >= 0x80) continue;
+      const uint64_t space = key / kRadix3;
+      ascii_pages_[space << 7 | c0][c1 << 7 | c] = 0;
+    }
+    keys_.resize(1);
+    postings_.resize(1);
+    std::fill(std::begin(ascii_unigrams_), std::end(ascii_unigrams_), 0);
+    other_ids_.clear();
+    size_t bytes = 0;
+    for (const std::vector<uint64_t>& bucket : buckets_) bytes += bucket.capacity() * 8;
+    for (const std::unique_ptr<uint32_t[]>& page : ascii_pages_) bytes += page ? kPageBytes : 0;
+    return bytes <= kMaxKeptBytes;
+  }
+
   // Hands the postings over to `postings` and `by_suffix`, compacted if `compact`. REQUIRES:
   // flushed.
   void Finish(absl::flat_hash_map<uint64_t, roaring::Roaring>* postings,
@@ -426,6 +452,11 @@ class BulkBuilder {
  private:
   static constexpr uint32_t kHot = 256;
   static constexpr uint32_t kBuckets = 64;
+  static constexpr size_t kPageBytes = (1 << 14) * sizeof(uint32_t);
+  // Bucket and page bytes a reused builder may hold: a batch update of kMaxUnindexed rows of
+  // Latin text needs about 4 MiB of each; a start-up build of full chunks needs far more buckets,
+  // and is not kept.
+  static constexpr size_t kMaxKeptBytes = size_t{16} << 20;
 
   uint32_t NewId(uint64_t key) {
     keys_.push_back(key);
@@ -451,7 +482,8 @@ class BulkBuilder {
   Row row_ = 0;
   // The current chunk's rows of the ids below kHot, as bitsets interleaved by word (word w of id
   // i at w * kHot + i), so that the words a row sets are close together.
-  // Zeroed by calloc: fresh pages cost nothing until a batch touches them.
+  // Zeroed by calloc: fresh pages cost nothing until a batch touches them; Flush() zeroes what it
+  // reads.
   std::unique_ptr<uint64_t[], decltype(&std::free)> hot_{
       static_cast<uint64_t*>(std::calloc(kChunkWords * kHot, sizeof(uint64_t))), &std::free};
   uint32_t lo_word_ = kChunkWords, hi_word_ = 0;  // the words of hot_ pushed to since Flush
@@ -469,6 +501,41 @@ class BulkBuilder {
   absl::flat_hash_map<uint64_t, uint32_t> other_ids_;
 };
 
+// Builders kept for the next build (BulkBuilder::Reset()): at most kKept, taken by one build at a
+// time. Thread-safe.
+class BuilderPool {
+ public:
+  std::unique_ptr<BulkBuilder> Take() {
+    {
+      std::lock_guard lock(mu_);
+      if (!kept_.empty()) {
+        std::unique_ptr<BulkBuilder> builder = std::move(kept_.back());
+        kept_.pop_back();
+        return builder;
+      }
+    }
+    auto builder = std::make_unique<BulkBuilder>();
+    if (builder->hot() == nullptr) throw std::bad_alloc();
+    return builder;
+  }
+  // REQUIRES: the builder finished its build.
+  void Return(std::unique_ptr<BulkBuilder> builder) {
+    if (!builder->Reset()) return;
+    std::lock_guard lock(mu_);
+    if (kept_.size() < kKept) kept_.push_back(std::move(builder));
+  }
+
+ private:
+  static constexpr size_t kKept = 2;  // one per core: builds run on writer threads
+  std::mutex mu_;
+  std::vector<std::unique_ptr<BulkBuilder>> kept_;
+};
+
+BuilderPool& Builders() {
+  static BuilderPool pool;
+  return pool;
+}
+
 }  // namespace
 
 void NgramIndex::Build(const roaring::Roaring& rows, const FieldsOf& fields_of) {
@@ -480,8 +547,8 @@ void NgramIndex::BuildBatch(const roaring::Roaring& rows, const FieldsOf& fields
 }
 
 void NgramIndex::BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_of, bool compact) {
-  auto builder = std::make_unique<BulkBuilder>();
-  if (builder->hot() == nullptr) throw std::bad_alloc();
+  // A build that throws drops its builder (its state is unknown) instead of returning it.
+  std::unique_ptr<BulkBuilder> builder = Builders().Take();
   std::vector<Field> fields;
   uint32_t chunk = 0;
   for (Row row : rows) {
@@ -496,6 +563,7 @@ void NgramIndex::BuildInto(const roaring::Roaring& rows, const FieldsOf& fields_
   }
   builder->Flush(static_cast<uint16_t>(chunk));
   builder->Finish(&postings_, &trigrams_by_suffix_, compact);
+  Builders().Return(std::move(builder));
 }
 
 size_t NgramIndex::MemoryBytes() const {
