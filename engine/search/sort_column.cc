@@ -89,7 +89,20 @@ void SortColumn::Erase(Row row) { Set(row, std::nullopt); }
 // A three-stage pipeline: change i + 3A finds its bucket and prefetches the bucket's container
 // index, i + 2A its container, i + A its place in the container, and change i is set. The bucket
 // found is only a hint: the sets in between may split or merge buckets.
+// Rows above every row the column has (an import's new contacts) are known to be new without a
+// lookup, and join with_value_ together at the end.
 void SortColumn::SetMany(std::span<const Change> changes) {
+  const bool empty = with_value_.isEmpty();
+  const Row top = empty ? 0 : with_value_.maximum();
+  std::vector<Row> appended;
+  const auto set = [&](const Change& c) {
+    if (c.key && (empty || c.row > top)) {
+      InsertKey(c.row, *c.key);
+      appended.push_back(c.row);
+    } else {
+      Set(c.row, c.key);
+    }
+  };
   constexpr size_t kAhead = 4;  // changes between two stages
   constexpr size_t kStages = 3;
   const size_t n = changes.size();
@@ -107,17 +120,22 @@ void SortColumn::SetMany(std::span<const Change> changes) {
       if (j < n) prefetch(j, static_cast<int>(level));
     }
     const size_t j = i - kStages * kAhead;
-    if (j < n) Set(changes[j].row, changes[j].key);
+    if (j < n) set(changes[j]);
   }
+  with_value_.addMany(appended.size(), appended.data());
 }
 
 bool SortColumn::SingleKey(size_t i) const { return buckets_[i].size > MaxRows(target_); }
 
-// REQUIRES: !has(row); the size policy holds.
 void SortColumn::Insert(Row row, uint64_t key) {
+  with_value_.add(row);
+  InsertKey(row, key);
+}
+
+// REQUIRES: !has(row); the size policy holds.
+void SortColumn::InsertKey(Row row, uint64_t key) {
   if (row >= keys_.size()) keys_.resize(size_t{row} + 1);
   keys_[row] = key;
-  with_value_.add(row);
   const size_t i = FindBucket(key);
   Bucket& b = buckets_[i];
   b.rows.add(row);

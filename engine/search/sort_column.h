@@ -73,7 +73,10 @@ class SortColumn {
     Row some_row = 0;
   };
 
+  // Insert() adds the row to with_value_ and the row's bucket; InsertKey() only to the bucket
+  // (SetMany() adds its new rows to with_value_ together). REQUIRES (both): !has(row).
   void Insert(Row row, uint64_t key);
+  void InsertKey(Row row, uint64_t key);
   void Remove(Row row, uint64_t key);
   void MaybeSplit(size_t i);
   void MaybeMerge(size_t i);
