@@ -6,7 +6,8 @@
 #
 #   transfer: import ROWS rows: SECONDS s, RATE rows/s (contactctl end to end)
 #   transfer: contactd peak RSS (VmHWM) during import: MIB MiB
-#   (the same two for export, plus the machine, the file sizes and contactctl's own summaries)
+#   transfer: CPU during import: contactd SECONDS s; contactctl user, system USER SYS
+#   (the same three for export, plus the machine, the file sizes and contactctl's own summaries)
 #
 #   bench/transfer/run.sh [ROWS]          (default 1000000)
 #
@@ -54,6 +55,9 @@ say() { echo "transfer: $*"; }
 now() { date +%s.%N; }
 kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 mib() { echo $(( $1 / 1024 )); }
+# CPU seconds (user + system) process $1 has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' \
+  "/proc/$1/stat"; }
 
 say "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)," \
   "$(awk '/^MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo)," \
@@ -106,8 +110,13 @@ phase() {
     bash -c "$CONTACTD_BENCH_DURING_IMPORT" >"$work/during.log" 2>&1 &
     during_pid=$!
   fi
+  local cpu0
+  cpu0=$(cpu_s "$pid")
   a=$(now)
-  "$@" 2>"$work/$name.log" || { cat "$work/$name.log" >&2; exit 1; }
+  local cpu
+  # `times` in the subshell: its children's user and system CPU (contactctl's).
+  cpu="$( ("$@" 2>"$work/$name.log" || exit 1; times) | tail -1)" ||
+    { cat "$work/$name.log" >&2; exit 1; }
   b=$(now)
   if [[ -n "$during_pid" ]]; then
     kill -TERM "$during_pid"
@@ -121,6 +130,8 @@ phase() {
   say "$name $rows rows: $(awk -v a="$a" -v b="$b" -v n="$rows" \
     'BEGIN {printf "%.2f s, %d rows/s", b - a, n / (b - a)}') (contactctl end to end)"
   say "contactd peak RSS (VmHWM) during $name: $(mib "$(kib "$pid" VmHWM)") MiB"
+  say "CPU during $name: contactd $(awk -v a="$cpu0" -v b="$(cpu_s "$pid")" \
+    'BEGIN {printf "%.2f", b - a}') s; contactctl user, system $cpu"
   tail -n 2 "$work/$name.log" | sed 's/^/transfer:   contactctl: /'
 }
 
