@@ -16,8 +16,9 @@
 // before it commits and another updates the indexes; a third writer keeps both cores busy while
 // a commit waits for its fsync), and an ImportOrder (engine/import_order.h) makes the result that
 // of writing them one after the other: a row updates a contact an earlier row wrote, new contacts
-// get ids in file order, and when a batch fails nothing after it is written. Row errors (decoding, phone numbers, the engine's item
-// failures) are reported in row order up to max_errors; `failed` always counts every failed row.
+// get ids in file order, and when a batch fails nothing after it is written. Row errors
+// (decoding, phone numbers, the engine's item failures) are reported in row order up to
+// max_errors; `failed` always counts every failed row.
 //
 // A dry run checks every batch without writing; each batch is checked against the stored
 // contacts only (not against earlier batches of the same dry run), so a file that creates and then
