@@ -24,7 +24,7 @@
 // contacts only (not against earlier batches of the same dry run), so a file that creates and then
 // updates the same contact in different batches reports two creations.
 //
-// Thread-safety: an Importer is used by one thread (it runs its own writer thread internally).
+// Thread-safety: an Importer is used by one thread (it runs its own writer threads internally).
 #pragma once
 
 #include <cstdint>
