@@ -12,7 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/parser.hpp>
 
 #include "net/errors.h"
 #include "net/response_head.h"
@@ -22,6 +22,8 @@ namespace contactd::net::internal {
 namespace {
 
 constexpr size_t kReadSize = 8192;
+// A body arrives in larger reads (Beast's composed reads used 64 KiB).
+constexpr size_t kBodyReadSize = 65536;
 // After an error response with input left unread, how long we keep draining it at most.
 constexpr std::chrono::milliseconds kMaxLinger{2000};
 // The same after a 503 for the connection limit: short, since the slot is wanted.
@@ -187,6 +189,18 @@ bool Session::LeaveWait() {
 
 // --- Reading ---
 
+template <class Next>
+void Session::ReadSome(size_t max, Next next) {
+  if (timed_out_) return next(asio::error::operation_aborted);
+  // `self` keeps the session alive while `next` (which uses `this`) waits.
+  socket_.async_read_some(buffer_.prepare(max), [self = shared_from_this(), next = std::move(next)](
+                                                    beast::error_code ec, size_t n) mutable {
+    self->buffer_.commit(n);
+    if (self->timed_out_) ec = asio::error::operation_aborted;
+    next(ec);
+  });
+}
+
 void Session::ReadRequest() {
   if (closed_) return;
   if (ctx_.stopping.load(std::memory_order_relaxed)) return CloseGracefully(false);
@@ -244,11 +258,10 @@ void Session::ParseHeader() {
   }
   if (parser_->is_header_done()) return OnHeader();
   ArmTimer();
-  http::async_read_header(socket_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
-                            if (ec) return self->OnReadError(ec);
-                            self->OnHeader();
-                          });
+  ReadSome(kReadSize, [this](beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    ParseHeader();
+  });
 }
 
 void Session::OnHeader() {
@@ -309,11 +322,10 @@ void Session::ReadBody() {
   }
   if (parser_->is_done()) return OnRequest();
   ArmTimer();
-  http::async_read(socket_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) {
-                     if (ec) return self->OnReadError(ec);
-                     self->OnRequest();
-                   });
+  ReadSome(kBodyReadSize, [this](beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    ReadBody();
+  });
 }
 
 void Session::OnReadError(beast::error_code ec) {
@@ -563,9 +575,13 @@ void Session::StreamRead(char* buf, size_t size) {
 }
 
 void Session::StreamReadBody(char* buf, size_t size) {
+  stream_parser_->get().body().data = buf;
+  stream_parser_->get().body().size = size;
+  StreamParse(size);
+}
+
+void Session::StreamParse(size_t size) {
   auto& parser = *stream_parser_;
-  parser.get().body().data = buf;
-  parser.get().body().size = size;
   // Bytes already received (read with the header, or past the previous buffer) go first.
   beast::error_code ec;
   while (!parser.is_done() && buffer_.size() > 0) {
@@ -593,10 +609,10 @@ void Session::OnStreamRead(beast::error_code ec, size_t size) {
   // Nothing for the caller yet (or only chunk framing): read what the socket has, like read(2),
   // rather than waiting for a full buffer, so that a slow but steady upload keeps progressing.
   ArmTimer();
-  http::async_read_some(socket_, buffer_, parser,
-                        [self = shared_from_this(), size](beast::error_code ec, size_t) {
-                          self->OnStreamRead(ec, size);
-                        });
+  ReadSome(kBodyReadSize, [this, size](beast::error_code ec) {
+    if (ec || closed_) return StreamReadFailed(ec);
+    StreamParse(size);
+  });
 }
 
 void Session::StreamReadFailed(beast::error_code ec) {

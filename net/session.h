@@ -23,7 +23,10 @@
 //
 // Timeouts use one steady_timer per session, re-armed lazily: a phase only moves `deadline_`, and
 // the timer is re-armed just before an asynchronous operation when it would fire too late. A small
-// request that arrives in one read therefore costs no timer operation at all.
+// request that arrives in one read therefore costs no timer operation at all. A timeout during a
+// read cancels it and sets `timed_out_`; every read is one socket read of ours (ReadSome), which
+// checks that flag when it completes, so the timeout ends the request even when the read it
+// meant to cancel had already completed (a client whose bytes never stop coming).
 //
 // Connection cap (see net/server.h): while a session waits for request bytes (idle, or reading a
 // header) it publishes since when in the atomic `waiting_since_`; the listener reads
@@ -199,6 +202,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader();
   void ReadBody();
   void OnReadError(beast::error_code ec);
+  // One read of what the socket has (at most `max` bytes) into buffer_, then next(ec). Once the
+  // timer has fired (timed_out_), next gets operation_aborted: a read completing after it, with
+  // bytes or not, and a read not yet started. Used instead of Beast's composed reads, which loop
+  // over socket reads: their read that has already completed when the timer cancels (data always
+  // waiting) is not cancelled, and they would read on past every deadline.
+  template <class Next>
+  void ReadSome(size_t max, Next next);
   // Streaming requests. On the executor unless said otherwise.
   void FillRequestHead();
   void StartStreaming();
@@ -207,6 +217,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void StreamQueueExpired();
   void StreamRead(char* buf, size_t size);
   void StreamReadBody(char* buf, size_t size);
+  // Feeds buffered bytes to the body parser (into what is left of the caller's buffer).
+  void StreamParse(size_t size);
   void OnStreamRead(beast::error_code ec, size_t size);
   void StreamReadFailed(beast::error_code ec);
   // The handler returned: whether the connection can be kept depends on the body being read.

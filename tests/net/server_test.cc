@@ -275,6 +275,48 @@ TEST(HttpServerTest, TricklingRequestTimesOutFromItsFirstByte) {
   EXPECT_LT(Since(start), kCloseBound);
 }
 
+// Sends `head`, then filler in small pieces without pause, until the server answers (or
+// kCloseBound passes); returns what it answered. Data is always waiting on the server's side, so
+// each read the server starts completes at once: a timeout that cancels the pending read finds
+// none pending at almost every firing, and must still end the request.
+std::string Flood(uint16_t port, std::string_view head) {
+  RawSocket s(port);
+  EXPECT_TRUE(s.Send(head));
+  const std::string piece(16, 'a');
+  const Clock::time_point start = Clock::now();
+  std::string out;
+  bool open = true;
+  while (open && out.empty() && Since(start) < kCloseBound) {
+    for (int i = 0; i < 64; ++i) s.Send(piece);
+    open = s.Receive(&out, 0ms);
+  }
+  if (open) s.WaitClosed(kCloseBound, &out);
+  return out;
+}
+
+TEST(HttpServerTest, HeaderArrivingWithoutPauseStillTimesOut) {
+  ServerOptions options = LongTimeoutOptions();
+  options.header_timeout = 300ms;
+  options.header_limit = size_t{1} << 30;  // far more than arrives within kCloseBound
+  TestServer server(options);
+  const Clock::time_point start = Clock::now();
+  std::string out = Flood(server.port(), "GET / HTTP/1.1\r\nHost: x\r\nX-Endless: ");
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << out.substr(0, 200);
+  EXPECT_LT(Since(start), kCloseBound);
+}
+
+TEST(HttpServerTest, BodyArrivingWithoutPauseStillTimesOut) {
+  ServerOptions options = LongTimeoutOptions();
+  options.read_timeout = 300ms;
+  options.body_limit = size_t{1} << 30;
+  TestServer server(options);
+  const Clock::time_point start = Clock::now();
+  std::string out =
+      Flood(server.port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\n\r\n");
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << out.substr(0, 200);
+  EXPECT_LT(Since(start), kCloseBound);
+}
+
 TEST(HttpServerTest, BlockingHandlerDoesNotBlockOtherConnections) {
   TestServer server;  // one Asio thread
   // The slow handler runs until the fast request has been answered: were it blocking the Asio
