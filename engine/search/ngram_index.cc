@@ -454,8 +454,8 @@ class BulkBuilder {
   static constexpr uint32_t kBuckets = 64;
   static constexpr size_t kPageBytes = (1 << 14) * sizeof(uint32_t);
   // Bucket and page bytes a reused builder may hold: a batch update of kMaxUnindexed rows of
-  // Latin text needs about 4 MiB of each; a start-up build of full chunks needs far more buckets,
-  // and is not kept.
+  // Latin text needs 11-13 MiB of both together (3 MiB of it pages); a start-up build of full
+  // chunks needs far more buckets, and is not kept.
   static constexpr size_t kMaxKeptBytes = size_t{16} << 20;
 
   uint32_t NewId(uint64_t key) {

@@ -56,7 +56,7 @@ inline constexpr size_t kAccelerateAt = 5000;          // contacts
 inline constexpr size_t kBucketRows = 1024;            // target rows per sort-column bucket
 inline constexpr size_t kFrequentDomain = 256;         // contacts in a domain worth a shortcut
 inline constexpr size_t kMaxDictionaryValues = 10000;  // distinct values of a text attribute
-inline constexpr size_t kMaxUnindexed = 4096;          // stale rows before a bulk n-gram update
+inline constexpr size_t kMaxUnindexed = 8192;          // stale rows before a bulk n-gram update
 inline constexpr size_t kMaxStaleInline = 2 * kMaxUnindexed;  // ... that Put() makes itself
 
 // Fields of a row's text, in order.

@@ -65,7 +65,7 @@ ContactInput Ct(std::string ext, std::optional<std::string> name = {},
 std::string Filler(size_t i) {
   static constexpr char kChars[] = "!#$%&*:;=?";  // ascending ASCII, so fillers sort by number
   std::string s = "~";
-  for (size_t div = 1000; div > 0; div /= 10) s.push_back(kChars[i / div % 10]);
+  for (size_t div = 10000; div > 0; div /= 10) s.push_back(kChars[i / div % 10]);
   return s;
 }
 
