@@ -191,12 +191,12 @@ bool Session::LeaveWait() {
 
 template <class Next>
 void Session::ReadSome(size_t max, Next next) {
-  if (timed_out_) return next(asio::error::operation_aborted);
+  if (timed_out_ || closed_) return next(asio::error::operation_aborted);
   // `self` keeps the session alive while `next` (which uses `this`) waits.
   socket_.async_read_some(buffer_.prepare(max), [self = shared_from_this(), next = std::move(next)](
                                                     beast::error_code ec, size_t n) mutable {
     self->buffer_.commit(n);
-    if (self->timed_out_) ec = asio::error::operation_aborted;
+    if (self->timed_out_ || self->closed_) ec = asio::error::operation_aborted;
     next(ec);
   });
 }

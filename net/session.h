@@ -203,10 +203,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody();
   void OnReadError(beast::error_code ec);
   // One read of what the socket has (at most `max` bytes) into buffer_, then next(ec). Once the
-  // timer has fired (timed_out_), next gets operation_aborted: a read completing after it, with
-  // bytes or not, and a read not yet started. Used instead of Beast's composed reads, which loop
-  // over socket reads: their read that has already completed when the timer cancels (data always
-  // waiting) is not cancelled, and they would read on past every deadline.
+  // timer has fired (timed_out_) or the session closed, next gets operation_aborted: a read
+  // completing after it, with bytes or not, and a read not yet started. Used instead of Beast's
+  // composed reads, which loop over socket reads: their read that has already completed when the
+  // timer cancels (data always waiting) is not cancelled, and they would read on past every
+  // deadline.
   template <class Next>
   void ReadSome(size_t max, Next next);
   // Streaming requests. On the executor unless said otherwise.
