@@ -24,6 +24,11 @@ namespace {
 constexpr size_t kReadSize = 8192;
 // A body arrives in larger reads (Beast's composed reads used 64 KiB).
 constexpr size_t kBodyReadSize = 65536;
+// Beast 1.74 asserts (in builds with assertions) when, after need_more, a chunked body's put()
+// resumes its last chunk with fewer than 5 bytes: "0\r\n" then "\r" aborted the server. A last
+// chunk is never shorter ("0\r\n\r\n") and stays unconsumed until complete, so after need_more
+// the body loops wait for this many bytes, which never delays a valid body.
+constexpr size_t kLastChunkBytes = 5;
 // After an error response with input left unread, how long we keep draining it at most.
 constexpr std::chrono::milliseconds kMaxLinger{2000};
 // The same after a 503 for the connection limit: short, since the slot is wanted.
@@ -201,6 +206,10 @@ void Session::ReadSome(size_t max, Next next) {
   });
 }
 
+size_t Session::MinBodyPut(bool chunked) const {
+  return chunked && need_more_ ? kLastChunkBytes : 1;
+}
+
 void Session::ReadRequest() {
   if (closed_) return;
   if (ctx_.stopping.load(std::memory_order_relaxed)) return CloseGracefully(false);
@@ -215,6 +224,7 @@ void Session::ReadRequest() {
   }
   parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(options.header_limit, UINT32_MAX)));
   timed_out_ = false;
+  need_more_ = false;
   linger_ = false;
   head_request_ = false;
   const Clock::time_point now = Clock::now();
@@ -313,10 +323,11 @@ void Session::OnHeader() {
 void Session::ReadBody() {
   parser_->eager(true);
   beast::error_code ec;
-  while (!parser_->is_done() && buffer_.size() > 0) {
+  while (!parser_->is_done() && buffer_.size() >= MinBodyPut(parser_->chunked())) {
     size_t used = parser_->put(buffer_.data(), ec);
     buffer_.consume(used);
-    if (ec == http::error::need_more) break;
+    need_more_ = ec == http::error::need_more;
+    if (need_more_) break;
     if (ec) return OnReadError(ec);
     if (used == 0) break;
   }
@@ -584,10 +595,11 @@ void Session::StreamParse(size_t size) {
   auto& parser = *stream_parser_;
   // Bytes already received (read with the header, or past the previous buffer) go first.
   beast::error_code ec;
-  while (!parser.is_done() && buffer_.size() > 0) {
+  while (!parser.is_done() && buffer_.size() >= MinBodyPut(parser.chunked())) {
     const size_t used = parser.put(buffer_.data(), ec);
     buffer_.consume(used);
-    if (ec == http::error::need_buffer || ec == http::error::need_more) {
+    need_more_ = ec == http::error::need_more;
+    if (ec == http::error::need_buffer || need_more_) {
       ec = {};
       break;
     }

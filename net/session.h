@@ -210,6 +210,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // deadline.
   template <class Next>
   void ReadSome(size_t max, Next next);
+  // The bytes buffer_ must hold before a body loop calls put() (kLastChunkBytes in session.cc).
+  size_t MinBodyPut(bool chunked) const;
   // Streaming requests. On the executor unless said otherwise.
   void FillRequestHead();
   void StartStreaming();
@@ -283,6 +285,7 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;
   bool timed_out_ = false;  // the read deadline passed; the cancelled read answers 408
+  bool need_more_ = false;  // the body parser's last put() wanted more bytes
   bool closed_ = false;
   // Facts about the current request.
   unsigned version_ = 11;
