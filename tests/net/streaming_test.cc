@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -414,6 +415,28 @@ TEST(StreamingRequestTest, ReadTimeoutCountsFromTheLastProgressNotTheRequestStar
   EXPECT_GT(Since(start), 2 * kReadTimeout);  // twice the read timeout, in total
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, SumBody(kSize, ExpectedFnv(kSize)));
+}
+
+// A last chunk arriving a byte or two at a time (see
+// HttpServerTest.LastChunkArrivingInPiecesIsRead): Beast 1.74 asserted on it, so a build with
+// assertions aborted.
+TEST(StreamingRequestTest, LastChunkArrivingInPiecesIsRead) {
+  const std::pair<std::vector<std::string_view>, std::string_view> cases[] = {
+      {{"0\r\n", "\r", "\n"}, ""}, {{"3\r\nabc", "\r\n0\r\n", "\r", "\n"}, "abc"}};
+  StreamServer server;
+  for (const auto& [pieces, body] : cases) {
+    RawHttpConnection conn(server.port());
+    ASSERT_TRUE(conn.Send(ChunkedHead("/s/sum")));
+    for (std::string_view piece : pieces) {
+      std::this_thread::sleep_for(50ms);  // so that the server reads each piece alone
+      ASSERT_TRUE(conn.Send(piece));
+    }
+    RawHttpResponse r = conn.ReadResponse();
+    Fnv fnv;
+    fnv.Add(body);
+    EXPECT_EQ(r.status, 200) << body;
+    EXPECT_EQ(r.body, SumBody(body.size(), fnv.h));
+  }
 }
 
 TEST(StreamingRequestTest, MalformedChunkingGets400) {
