@@ -198,6 +198,12 @@ class Engine {
   Result<ImportBatchResult> ImportContacts(const Principal& p, std::string_view chatbot,
                                            std::vector<ContactInput> items, bool dry_run,
                                            ImportOrder::Turn turn = {});
+  // After an import (member): brings the chatbot's n-gram postings up to date with every row
+  // whose text is stale, as the bulk update that writes make every search::kMaxUnindexed stale
+  // rows does. Until then searches check those rows one by one. Returns how many rows the update
+  // took: 0 when none were stale, the chatbot is small (no postings), or another writer's update
+  // is out (it installs its own; the rows it did not take wait for the next).
+  Result<size_t> CatchUpSearchIndex(const Principal& p, std::string_view chatbot);
   // Export (member): every contact matching `input` (filters, q, sort; its paging fields must be
   // unset) in search order, as of one instant. Holds the chatbot's data lock shared only while it
   // collects the references.

@@ -10,6 +10,10 @@
 //      real run would give for this batch against the current state, and writes nothing.
 // With an ImportOrder::Turn, steps 2 and 4 wait for the import's previous batch as
 // engine/import_order.h describes, so batches written at the same time land in file order.
+//
+// After the last batch, the importer calls CatchUpSearchIndex(): it indexes the text of the rows
+// the batches left stale (fewer than search::kMaxUnindexed), so that searches after an import
+// need not check them one by one.
 #include <mutex>
 #include <shared_mutex>
 
@@ -109,6 +113,22 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
     }
   }
   return result;
+}
+
+Result<size_t> Engine::CatchUpSearchIndex(const Principal& p, std::string_view chatbot_id) {
+  auto resolved = ResolveChatbot(p, chatbot_id);
+  if (!resolved.ok()) return resolved.status();
+  Chatbot& chatbot = **resolved;
+  std::shared_lock schema_lock(chatbot.schema_lock());  // as a write's update is built
+  if (chatbot.deleted()) return NotFound();
+  std::unique_ptr<search::SearchIndex::NgramUpdate> update;
+  {
+    std::unique_lock lock(chatbot.data_lock());
+    update = chatbot.index().TakeNgramUpdate(/*min_stale=*/1);
+  }
+  const size_t rows = update ? update->rows() : 0;
+  UpdateNgrams(chatbot, std::move(update));
+  return rows;
 }
 
 }  // namespace contactd

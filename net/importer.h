@@ -98,7 +98,8 @@ class Importer {
   Importer(Engine& engine, Principal principal, std::string chatbot, ImportOptions options);
 
   // Imports every row of `source`. Returns why it stopped early, if it did; report() then covers
-  // the rows before that point (all of them were written, or checked on a dry run).
+  // the rows before that point (all of them were written, or checked on a dry run). Then brings
+  // the chatbot's search index up to date with what was written (Engine::CatchUpSearchIndex).
   std::optional<ImportStop> Run(RowSource& source);
   const ImportReport& report() const { return report_; }
 
@@ -110,6 +111,8 @@ class Importer {
   // Batches started and not yet accounted (running, or finished before an earlier one).
   static constexpr size_t kMaxAhead = 2 * kWriters;
 
+  // Run() but the catch-up.
+  std::optional<ImportStop> RunBatches(RowSource& source);
   // Normalizes and checks one row; false (with issues in `row`) when it cannot be imported.
   bool Prepare(SourceRow& row);
   void AddErrors(uint64_t row, uint64_t line, const std::vector<Issue>& issues);

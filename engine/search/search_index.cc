@@ -292,8 +292,10 @@ void SearchIndex::MaybeIndexStale() {
   InstallNgramUpdate(std::move(update));
 }
 
-std::unique_ptr<SearchIndex::NgramUpdate> SearchIndex::TakeNgramUpdate() {
-  if (!ngrams_ || update_out_ || stale_.cardinality() < kMaxUnindexed) return nullptr;
+std::unique_ptr<SearchIndex::NgramUpdate> SearchIndex::TakeNgramUpdate(size_t min_stale) {
+  if (!ngrams_ || update_out_ || stale_.cardinality() < std::max<size_t>(min_stale, 1)) {
+    return nullptr;
+  }
   return TakeUpdate();
 }
 

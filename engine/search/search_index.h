@@ -97,6 +97,8 @@ class SearchIndex {
    public:
     // Builds the batch indexes of the old and the new texts. Needs no lock.
     void Build();
+    // The rows it covers: those stale when taken (new, changed or erased since indexed).
+    size_t rows() const { return stale_rows.cardinality(); }
 
    private:
     friend class SearchIndex;
@@ -107,8 +109,9 @@ class SearchIndex {
     NgramIndex added, removed;
     bool built = false;
   };
-  // When kMaxUnindexed rows are stale and no update is out, takes one out; nullptr otherwise.
-  std::unique_ptr<NgramUpdate> TakeNgramUpdate();
+  // When `min_stale` (at least 1) rows are stale and no update is out, takes one out; nullptr
+  // otherwise. Writers take one when it is due; a catch-up takes whatever is stale.
+  std::unique_ptr<NgramUpdate> TakeNgramUpdate(size_t min_stale = kMaxUnindexed);
   // Applies an update from this index's TakeNgramUpdate(), if built; one that is not (its build
   // failed) is only forgotten, and its rows wait for the next.
   void InstallNgramUpdate(std::unique_ptr<NgramUpdate> update);

@@ -4,6 +4,7 @@
 // default_country.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/search/search_index.h"
 #include "tests/engine/engine_harness.h"
 
 namespace contactd {
@@ -203,6 +205,33 @@ TEST_F(ImportTest, WholeBatchErrorsAreStatuses) {
   EXPECT_EQ(Import({Item("u1")}).status().code(), Code::kUnavailable);
   EXPECT_EQ(h_.storage().commit_count(), commits);
   EXPECT_TRUE(All().empty());
+}
+
+// Past search::kAccelerateAt contacts the chatbot keeps n-gram postings; the rows written after
+// that are stale until kMaxUnindexed of them are, or until a catch-up.
+TEST_F(ImportTest, CatchUpIndexesTheRowsBatchesLeftStale) {
+  ASSERT_OK(Import({Item("first")}));
+  EXPECT_EQ(*e().CatchUpSearchIndex(admin_, "bot"), 0u) << "small chatbots keep no postings";
+  const size_t n = search::kAccelerateAt + 1500;
+  for (size_t begin = 0; begin < n; begin += kMaxBatch) {
+    std::vector<ContactInput> items;
+    for (size_t i = begin; i < std::min(n, begin + kMaxBatch); ++i) {
+      items.push_back(Item("u" + std::to_string(i)));
+    }
+    ASSERT_OK(Import(std::move(items)));
+  }
+  // The batch that reached kAccelerateAt indexed every row then; the later batches' rows wait.
+  auto caught_up = e().CatchUpSearchIndex(admin_, "bot");
+  ASSERT_OK(caught_up);
+  EXPECT_GT(*caught_up, 0u);
+  EXPECT_LT(*caught_up, search::kMaxUnindexed);
+  EXPECT_EQ(*e().CatchUpSearchIndex(admin_, "bot"), 0u) << "nothing left stale";
+  search::SearchInput in;
+  in.q = "u6499";
+  auto found = e().Search(admin_, "bot", in);
+  ASSERT_OK(found);
+  EXPECT_EQ(found->total, 1u);
+  EXPECT_NOT_FOUND(e().CatchUpSearchIndex(admin_, "nope"));
 }
 
 TEST_F(ImportTest, MergedCustomAttributesSetAndClearOnlyTheAttributesNamed) {

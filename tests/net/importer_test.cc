@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/search/search_index.h"
 #include "tests/engine/engine_harness.h"
 
 namespace contactd::net {
@@ -199,6 +200,33 @@ TEST_F(ImporterTest, FailedCommitStopsWithEarlierBatchesKept) {
   EXPECT_EQ(importer.report().rows, 1000u);
   EXPECT_EQ(importer.report().created, 1000u);
   EXPECT_EQ(Stored(), 1000u);
+}
+
+// The chatbot grows past search::kAccelerateAt: the rows written after that are stale, fewer than
+// a write's update waits for. The import indexes them at its end (a dry run writes nothing).
+TEST_F(ImporterTest, LeavesNoRowStaleForSearches) {
+  const uint64_t n = search::kAccelerateAt + 1500;
+  FakeSource dry_source(
+      n, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
+  ImportOptions dry;
+  dry.dry_run = true;
+  Importer dry_importer(h_.engine(), h_.op(), "bot", dry);
+  EXPECT_EQ(dry_importer.Run(dry_source), std::nullopt);
+  FakeSource source(
+      n, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
+  Importer importer(h_.engine(), h_.op(), "bot", ImportOptions{});
+  EXPECT_EQ(importer.Run(source), std::nullopt);
+  EXPECT_EQ(importer.report().created, n);
+  auto left = h_.engine().CatchUpSearchIndex(h_.op(), "bot");
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(*left, 0u);
+  auto found = h_.engine().Search(h_.op(), "bot", [] {
+    search::SearchInput in;
+    in.q = "u6499";
+    return in;
+  }());
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->total, 1u);
 }
 
 TEST_F(ImporterTest, SourceFailureAfterRowsReportsTheNextRow) {

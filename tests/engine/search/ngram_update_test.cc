@@ -148,6 +148,23 @@ TEST_F(NgramUpdateTest, RowsErasedBeforeIndexingDoNotStayStale) {
   }
 }
 
+// A catch-up (min_stale 1) takes every stale row, however few: afterwards none is unindexed and
+// searches are exact without checking any row directly.
+TEST_F(NgramUpdateTest, CatchUpTakesEveryStaleRowBelowTheThreshold) {
+  for (int i = 0; i < 300; ++i) RandomWrite();
+  const size_t stale = index_.unindexed().cardinality();
+  ASSERT_GT(stale, 0u);
+  ASSERT_EQ(index_.TakeNgramUpdate(), nullptr) << "not due yet";
+  auto update = index_.TakeNgramUpdate(/*min_stale=*/1);
+  ASSERT_NE(update, nullptr);
+  EXPECT_GE(update->rows(), stale);  // the unindexed rows, and any erased since indexed
+  update->Build();
+  index_.InstallNgramUpdate(std::move(update));
+  EXPECT_TRUE(index_.unindexed().isEmpty());
+  ASSERT_NO_FATAL_FAILURE(ExpectExact("after the catch-up"));
+  EXPECT_EQ(index_.TakeNgramUpdate(/*min_stale=*/1), nullptr) << "nothing left stale";
+}
+
 TEST_F(NgramUpdateTest, WithoutUpdatesTakenPutUpdatesInline) {
   for (Row row = 0; row < kMaxStaleInline + 10; ++row) Put(row, {Random(kLetters, 3, 7), ""});
   // Past kMaxStaleInline stale rows, Put() built the update itself.
