@@ -9,7 +9,8 @@
 //      merge, commit, apply. A dry run stops after the merge: it reports the counts and failures a
 //      real run would give for this batch against the current state, and writes nothing.
 // With an ImportOrder::Turn, steps 2 and 4 wait for the import's previous batch as
-// engine/import_order.h describes, so batches written at the same time land in file order.
+// engine/import_order.h describes, so batches written at the same time land in file order;
+// batches that wait to commit at the same time commit together (one WAL sync).
 //
 // After the last batch, the importer calls CatchUpSearchIndex(): it indexes the text of the rows
 // the batches left stale (fewer than search::kMaxUnindexed), so that searches after an import
@@ -83,10 +84,11 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
     if (Status s = PrepareBatch(chatbot, *schema, &batch, &turn); !s.ok()) return s;
     if (!dry_run) {
       const Mutation m = BatchMutation(chatbot.info(), batch);
-      if (!turn.Await(ImportOrder::Point::kCommitted)) return earlier_failed;
-      if (!m.ops.empty()) {
-        if (Status s = CommitOrUnavailable(m); !s.ok()) return s;
-        turn.Pass(ImportOrder::Point::kCommitted);
+      if (m.ops.empty()) {
+        if (!turn.Await(ImportOrder::Point::kCommitted)) return earlier_failed;
+      } else {
+        const auto commit = [this](const Mutation& all) { return CommitOrUnavailable(all); };
+        if (Status s = turn.Commit(m, commit, earlier_failed); !s.ok()) return s;
         ngram_update = ApplyBatch(chatbot, &batch);
       }
     }

@@ -2,6 +2,7 @@
 #include "engine/import_order.h"
 
 #include <utility>
+#include <vector>
 
 namespace contactd {
 
@@ -31,6 +32,79 @@ void ImportOrder::Turn::Pass(Point p) {
   ended_ = p == Point::kApplied;
 }
 
+Status ImportOrder::Turn::Commit(const Mutation& m,
+                                 const std::function<Status(const Mutation&)>& commit,
+                                 const Status& earlier_failed) {
+  if (order_ == nullptr) return commit(m);
+  ImportOrder& o = *order_;
+  Waiting mine{&m};
+  std::vector<std::pair<uint64_t, Waiting*>> group;  // this batch and the ones after it
+  {
+    std::unique_lock lock(o.mu_);
+    o.waiting_[seq_] = &mine;
+    o.cv_.wait(lock, [&] { return mine.done || o.Previous(seq_).passed >= Point::kCommitted; });
+    if (mine.done) {  // an earlier batch's commit carried this one, and set its state
+      ended_ = !mine.status.ok();
+      return std::move(mine.status);
+    }
+    if (o.Previous(seq_).failed) {
+      o.waiting_.erase(seq_);
+      return earlier_failed;
+    }
+    for (uint64_t seq = seq_;; ++seq) {
+      auto it = o.waiting_.find(seq);
+      if (it == o.waiting_.end()) break;
+      group.emplace_back(seq, it->second);
+      o.waiting_.erase(it);
+    }
+  }
+  Status status;
+  try {
+    if (group.size() == 1) {
+      status = commit(m);
+    } else {
+      Mutation all;
+      size_t ops = 0;
+      for (const auto& [seq, w] : group) ops += w->m->ops.size();
+      all.ops.reserve(ops);
+      for (const auto& [seq, w] : group) {
+        all.ops.insert(all.ops.end(), w->m->ops.begin(), w->m->ops.end());
+      }
+      status = commit(all);
+    }
+  } catch (...) {
+    status = Status(Code::kInternal, "The import's commit failed");
+    std::lock_guard lock(o.mu_);
+    for (const auto& [seq, w] : group) {
+      o.SetLocked(seq, Point::kApplied, /*failed=*/true);
+      w->status = status;
+      w->done = true;
+    }
+    ended_ = true;
+    o.cv_.notify_all();
+    throw;
+  }
+  {
+    std::lock_guard lock(o.mu_);
+    for (const auto& [seq, w] : group) {
+      // A failed batch ends here: its state is final, as its destructor would set it.
+      o.SetLocked(seq, status.ok() ? Point::kCommitted : Point::kApplied, !status.ok());
+      if (w != &mine) {
+        w->status = status;
+        w->done = true;
+      }
+    }
+  }
+  o.cv_.notify_all();
+  ended_ = !status.ok();
+  return status;
+}
+
+size_t ImportOrder::waiting_to_commit() const {
+  std::lock_guard lock(mu_);
+  return waiting_.size();
+}
+
 ImportOrder::State ImportOrder::Previous(uint64_t seq) const {
   if (seq == 0) return {Point::kApplied, false};
   auto it = states_.find(seq - 1);
@@ -40,14 +114,18 @@ ImportOrder::State ImportOrder::Previous(uint64_t seq) const {
 void ImportOrder::Set(uint64_t seq, Point p, bool failed) {
   {
     std::lock_guard lock(mu_);
-    State& s = states_[seq];
-    if (s.failed) return;
-    s.passed = p;
-    // A failed batch fails every batch after it: theirs is the state of their predecessor.
-    s.failed = failed || (seq > 0 && Previous(seq).failed);
-    if (p == Point::kApplied && seq > 0) states_.erase(seq - 1);  // nobody asks about it again
+    SetLocked(seq, p, failed);
   }
   cv_.notify_all();
+}
+
+void ImportOrder::SetLocked(uint64_t seq, Point p, bool failed) {
+  State& s = states_[seq];
+  if (s.failed) return;
+  s.passed = p;
+  // A failed batch fails every batch after it: theirs is the state of their predecessor.
+  s.failed = failed || (seq > 0 && Previous(seq).failed);
+  if (p == Point::kApplied && seq > 0) states_.erase(seq - 1);  // nobody asks about it again
 }
 
 }  // namespace contactd

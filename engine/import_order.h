@@ -7,7 +7,10 @@
 //     then), so it takes its intents after k - 1, a contact both batches touch is written by
 //     k - 1 first (engine/intents.h), and its new contacts get ids after those of k - 1;
 //   - kCommitted: k - 1 is persisted. Batch k commits only then, and not at all when k - 1
-//     failed, so the store never holds a batch without every batch before it;
+//     failed, so the store never holds a batch without every batch before it. Batches that
+//     reach their commit while an earlier one is being persisted wait (Turn::Commit); the first
+//     of them whose predecessor is persisted commits them all, in order, as one Mutation: one
+//     WAL write and sync instead of one each. The group lands or fails as a whole;
 //   - kApplied: k - 1 is visible. Batch k waits for it only to re-check an email that a stored
 //     contact holds: k - 1 may be moving that contact to another email, which frees it.
 // A batch that fails (or ends without reaching a point) counts as failed at every later point,
@@ -18,9 +21,12 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/status.h"
+#include "engine/storage.h"
 
 namespace contactd {
 
@@ -46,6 +52,12 @@ class ImportOrder {
     bool Passed(Point p) const;
     // This batch has passed `p` (and every point before it).
     void Pass(Point p);
+    // Persists `m` (non-empty) through `commit` once the previous batch is persisted, together
+    // with the later batches waiting to commit by then (see above), and passes kCommitted.
+    // Returns the status of the commit that carried `m`, or `earlier_failed` (nothing written)
+    // when the previous batch failed. Without an order, just commit(m).
+    Status Commit(const Mutation& m, const std::function<Status(const Mutation&)>& commit,
+                  const Status& earlier_failed);
 
    private:
     ImportOrder* order_ = nullptr;
@@ -53,18 +65,29 @@ class ImportOrder {
     bool ended_ = false;
   };
 
+  // Batches waiting in Turn::Commit() that no commit has carried yet (for tests).
+  size_t waiting_to_commit() const;
+
  private:
   struct State {
     Point passed = Point::kNone;
     bool failed = false;
   };
+  // A batch waiting in Turn::Commit, until a commit carries it.
+  struct Waiting {
+    const Mutation* m;
+    bool done = false;
+    Status status;
+  };
   // Batch `seq - 1`'s state as seen by batch `seq`: batch -1 has passed everything.
   State Previous(uint64_t seq) const;  // REQUIRES: mu_
   void Set(uint64_t seq, Point p, bool failed);
+  void SetLocked(uint64_t seq, Point p, bool failed);  // REQUIRES: mu_
 
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
-  absl::flat_hash_map<uint64_t, State> states_;  // only batches whose successor may still ask
+  absl::flat_hash_map<uint64_t, State> states_;      // only batches whose successor may still ask
+  absl::flat_hash_map<uint64_t, Waiting*> waiting_;  // batches in Commit() not yet carried
 };
 
 }  // namespace contactd

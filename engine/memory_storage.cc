@@ -74,7 +74,9 @@ Status MemoryStorage::Commit(const Mutation& m) {
     hold_cv_.wait(lock, [this] { return !hold_; });
     --held_;
   }
-  if (fail_next_.load() > 0 && fail_next_.fetch_sub(1) > 0) {
+  if (fail_next_.load() > 0 &&
+      !(pass_before_failing_.load() > 0 && pass_before_failing_.fetch_sub(1) > 0) &&
+      fail_next_.fetch_sub(1) > 0) {
     return {Code::kUnavailable, "injected storage failure"};
   }
   ++commits_;

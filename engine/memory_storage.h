@@ -27,8 +27,11 @@ class MemoryStorage final : public Storage {
   Status Erase() override { return {}; }  // nothing is kept once deleted
   bool IsNew() const override { return commits_ == 0; }
 
-  // The next `n` commits fail with kUnavailable and change nothing.
-  void FailNextCommits(int n) { fail_next_ = n; }
+  // The `n` commits after the next `after` ones fail with kUnavailable and change nothing.
+  void FailNextCommits(int n, int after = 0) {
+    pass_before_failing_ = after;
+    fail_next_ = n;
+  }
   // While held, Commit() waits (before failing or applying anything) until released.
   void HoldCommits(bool hold);
   // Commits waiting in a hold.
@@ -51,6 +54,7 @@ class MemoryStorage final : public Storage {
   bool hold_ = false;
   size_t held_ = 0;
   std::atomic<int> fail_next_{0};
+  std::atomic<int> pass_before_failing_{0};
   std::atomic<bool> keep_data_{true};
   std::atomic<size_t> commits_{0};
   std::map<Counter, uint64_t> counters_;

@@ -354,6 +354,55 @@ TEST_F(ImportOrderTest, AFailedBatchFailsEveryLaterBatchWithoutWritingIt) {
   EXPECT_EQ(All()[0].external_id, "kept");
 }
 
+// Batches that reach their commit while an earlier batch is being persisted commit together,
+// once it is: one Mutation for all of them, so one WAL write and sync.
+TEST_F(ImportOrderTest, BatchesWaitingToCommitCommitTogetherInOrder) {
+  const size_t commits = h_.storage().commit_count();
+  ImportOrder order;
+  h_.storage().HoldCommits(true);
+  auto first = Start(&order, 0, {Item("x1")});
+  AwaitHeldCommits(1);
+  auto second = Start(&order, 1, {Item("x2"), Item("y2")});
+  auto third = Start(&order, 2, {Item("x3")});
+  while (order.waiting_to_commit() < 2) std::this_thread::yield();
+  h_.storage().HoldCommits(false);
+  ASSERT_OK(first.get());
+  ASSERT_OK(second.get());
+  ASSERT_OK(third.get());
+  EXPECT_EQ(h_.storage().commit_count(), commits + 2) << "the first alone, then the other two";
+  EXPECT_LT(Get("x1").id, Get("x2").id);
+  EXPECT_LT(Get("y2").id, Get("x3").id);
+  // What was persisted is what is visible: a restart finds the same contacts.
+  const std::vector<Contact> before = All();
+  h_.Restart();
+  EXPECT_EQ(All(), before);
+}
+
+TEST_F(ImportOrderTest, AGroupCommitThatFailsFailsEveryBatchInItAndAfterIt) {
+  ASSERT_OK(Upsert({Item("kept")}));
+  const size_t commits = h_.storage().commit_count();
+  ImportOrder order;
+  h_.storage().HoldCommits(true);
+  h_.storage().FailNextCommits(1, /*after=*/1);  // the first batch's commit lands; the next fails
+  auto first = Start(&order, 0, {Item("x1")});
+  AwaitHeldCommits(1);
+  auto second = Start(&order, 1, {Item("x2")});
+  auto third = Start(&order, 2, {Item("x3")});
+  while (order.waiting_to_commit() < 2) std::this_thread::yield();
+  h_.storage().HoldCommits(false);
+  ASSERT_OK(first.get());
+  EXPECT_STATUS(second.get(), Code::kUnavailable, "injected storage failure");
+  EXPECT_STATUS(third.get(), Code::kUnavailable, "injected storage failure");
+  auto fourth = Start(&order, 3, {Item("x4")});
+  EXPECT_STATUS(fourth.get(), Code::kUnavailable,
+                "Not written: an earlier batch of this import failed");
+  EXPECT_EQ(h_.storage().commit_count(), commits + 1);
+  std::vector<std::string> ids;
+  for (const Contact& c : All()) ids.push_back(c.external_id);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"kept", "x1"}));
+}
+
 // A later batch waiting for the earlier one must not hold the schema lock shared. If it did, an
 // attribute definition would queue behind it for the lock exclusive, and the earlier batch
 // would queue behind the definition for the lock shared (engine/shared_mutex.h queues new readers
