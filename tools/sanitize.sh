@@ -4,9 +4,11 @@
 #         runs the whole test suite (ctest; the contactd the black-box tests start is this build's)
 #   fuzz  the same build's libFuzzer targets, FUZZ_SECONDS (default 60) each (tools/fuzz.sh)
 #   tsan  a ThreadSanitizer build of only what the concurrency tests need, and those tests:
-#           engine_tests     ConcurrencyTest.*  (writers, readers, deletes and churn on one engine)
+#           engine_tests     ConcurrencyTest.*  (writers, readers, deletes and churn on one engine),
+#                            ImportOrderTest.*  (an import's batches in flight, grouped commits)
 #           persist_tests    all (RocksStore: concurrent commits, failure paths)
-#           net_unit_tests   DecodeThreadsTest.*, RateLimiter*  (per-thread parsers, token buckets)
+#           net_unit_tests   DecodeThreadsTest.*, RateLimiter*, ImporterTest.*  (per-thread
+#                            parsers, token buckets, the importer's writer threads)
 #           net_server_tests all (Beast server, connection cap, timeouts, slowloris)
 #           integration_durability_tests  all (the TSan contactd: restarts, kill -9 under
 #                            concurrent writers, shutdown)
@@ -76,9 +78,9 @@ run_tsan() {
     echo "-- tsan: $*"
     "$@" || failed+=("$*")
   }
-  run "$bin/engine/engine_tests" --gtest_filter='ConcurrencyTest.*:SharedMutexTest.*'
+  run "$bin/engine/engine_tests" --gtest_filter='ConcurrencyTest.*:SharedMutexTest.*:ImportOrderTest.*'
   run "$bin/persist/persist_tests"
-  run "$bin/net/net_unit_tests" --gtest_filter='DecodeThreadsTest.*:RateLimiter*'
+  run "$bin/net/net_unit_tests" --gtest_filter='DecodeThreadsTest.*:RateLimiter*:ImporterTest.*'
   run "$bin/net/net_server_tests"
   run "$bin/net/net_stream_tests" --gtest_filter='StreamingRequestTest.*StreamThread*'
   run "$bin/integration/integration_durability_tests"
