@@ -1,6 +1,7 @@
 // ImportOrder: see import_order.h.
 #include "engine/import_order.h"
 
+#include <exception>
 #include <utility>
 #include <vector>
 
@@ -59,6 +60,7 @@ Status ImportOrder::Turn::Commit(const Mutation& m,
     }
   }
   Status status;
+  std::exception_ptr thrown;  // rethrown once the group knows it failed
   try {
     if (group.size() == 1) {
       status = commit(m);
@@ -73,16 +75,8 @@ Status ImportOrder::Turn::Commit(const Mutation& m,
       status = commit(all);
     }
   } catch (...) {
+    thrown = std::current_exception();
     status = Status(Code::kInternal, "The import's commit failed");
-    std::lock_guard lock(o.mu_);
-    for (const auto& [seq, w] : group) {
-      o.SetLocked(seq, Point::kApplied, /*failed=*/true);
-      w->status = status;
-      w->done = true;
-    }
-    ended_ = true;
-    o.cv_.notify_all();
-    throw;
   }
   {
     std::lock_guard lock(o.mu_);
@@ -97,6 +91,7 @@ Status ImportOrder::Turn::Commit(const Mutation& m,
   }
   o.cv_.notify_all();
   ended_ = !status.ok();
+  if (thrown) std::rethrow_exception(thrown);
   return status;
 }
 
