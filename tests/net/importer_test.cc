@@ -203,15 +203,9 @@ TEST_F(ImporterTest, FailedCommitStopsWithEarlierBatchesKept) {
 }
 
 // The chatbot grows past search::kAccelerateAt: the rows written after that are stale, fewer than
-// a write's update waits for. The import indexes them at its end (a dry run writes nothing).
+// a write's update waits for. The import indexes them at its end.
 TEST_F(ImporterTest, LeavesNoRowStaleForSearches) {
   const uint64_t n = search::kAccelerateAt + 1500;
-  FakeSource dry_source(
-      n, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
-  ImportOptions dry;
-  dry.dry_run = true;
-  Importer dry_importer(h_.engine(), h_.op(), "bot", dry);
-  EXPECT_EQ(dry_importer.Run(dry_source), std::nullopt);
   FakeSource source(
       n, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
   Importer importer(h_.engine(), h_.op(), "bot", ImportOptions{});
