@@ -34,9 +34,10 @@
 //  7. MaybeStripNationalPrefixAndCarrierCode returns at once when national_prefix_for_parsing is
 //     empty; else it matches it as a regular expression anchored at the start (Consume). We
 //     require it to be empty, a plain digit string the national number does not start with, or a
-//     pattern that no string starting with the number's first digit can match (found once per
-//     pattern with ICU, as Prefix::DigitsThatMayStart says): then nothing matches and the number
-//     is unchanged (the TestNumberLength check only guards a stripping that did not happen).
+//     pattern that no string starting with the number's first two digits can match (found once
+//     per pattern with ICU, as Prefix::StartsThatMayMatch says): then nothing matches and the
+//     number is unchanged (the TestNumberLength check only guards a stripping that did not
+//     happen).
 //  8. The national number must be 2 to 17 digits (kMinLengthForNsn, kMaxLengthForNsn): we require
 //     that. SetItalianLeadingZerosForPhoneNumber records leading zeros so that
 //     GetNationalSignificantNumber gives back the same digit string, and Format(E164) is "+" +
@@ -56,6 +57,7 @@
 #include <bitset>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -94,44 +96,67 @@ struct Prefix {
   enum class Kind : uint8_t { kNone, kPlain, kPattern };
   Kind kind = Kind::kNone;
   std::string digits;  // kPlain
-  // kPattern: the digits a match may start with; a number starting with another digit cannot
-  // match (the pattern is anchored at the start).
-  std::bitset<10> may_start;
+  // kPattern: the starts of one digit (may_start1, by digit) and of two digits (may_start2, by
+  // 10 * first + second) that a match may begin with. A number with another start cannot match
+  // (the pattern is anchored at the start). Two digits tell apart e.g. Brazil's "90..." (its
+  // carrier prefix) from "9x..." (the northern area codes).
+  std::bitset<10> may_start1;
+  std::bitset<100> may_start2;
 
   static Prefix Of(const std::string& pattern) {
     Prefix p;
     if (pattern.empty()) return p;
     p.kind = AllDigits(pattern) ? Kind::kPlain : Kind::kPattern;
     if (p.kind == Kind::kPlain) p.digits = pattern;
-    if (p.kind == Kind::kPattern) p.may_start = DigitsThatMayStart(pattern);
+    if (p.kind == Kind::kPattern) StartsThatMayMatch(pattern, &p.may_start1, &p.may_start2);
     return p;
   }
   // Whether the prefix may match at the start of the digit string `s` (REQUIRES: not kNone).
   bool MayMatch(std::string_view s) const {
     if (kind == Kind::kPlain) return s.substr(0, digits.size()) == digits;
-    return s.empty() || may_start[static_cast<size_t>(s[0] - '0')];
+    if (s.empty()) return true;
+    const auto first = static_cast<size_t>(s[0] - '0');
+    if (s.size() == 1) return may_start1[first];
+    return may_start2[first * 10 + static_cast<size_t>(s[1] - '0')];
   }
 
   // As libphonenumber runs the pattern (ICU, anchored at the start: RegexMatcher::lookingAt), for
-  // each digit d: d may start a match when "d" alone matches (the pattern may also match the
-  // empty string, which every digit then "starts") or when the matcher ran out of input
-  // (hitEnd: more digits could complete a match). Otherwise no string starting with d matches.
-  // Any ICU error counts every digit in: the fast path then leaves such numbers alone.
-  static std::bitset<10> DigitsThatMayStart(const std::string& pattern) {
-    std::bitset<10> out;
+  // each start t of one or two digits: a match may begin with t when t alone matches (a prefix of
+  // t may be the whole match, or the pattern may match the empty string, which every start then
+  // has) or when the matcher ran out of input (hitEnd: more digits could complete a match).
+  // Otherwise the matcher failed within t on every path, as it does on any string starting with
+  // t. Any ICU error counts every start in: the fast path then leaves such numbers alone.
+  static void StartsThatMayMatch(const std::string& pattern, std::bitset<10>* one,
+                                 std::bitset<100>* two) {
+    one->set();
+    two->set();
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::RegexPattern> re(
         icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(pattern), 0, status));
-    if (U_FAILURE(status) || re == nullptr) return out.set();
-    for (size_t d = 0; d < 10; ++d) {
-      const icu::UnicodeString text(static_cast<UChar>(u'0' + d));
+    if (U_FAILURE(status) || re == nullptr) return;
+    const auto may_begin = [&](const std::string& start) -> std::optional<bool> {
+      const icu::UnicodeString text = icu::UnicodeString::fromUTF8(start);
       std::unique_ptr<icu::RegexMatcher> m(re->matcher(text, status));
-      if (U_FAILURE(status) || m == nullptr) return out.set();
+      if (U_FAILURE(status) || m == nullptr) return std::nullopt;
       const bool matched = m->lookingAt(status);
-      if (U_FAILURE(status)) return out.set();
-      out[d] = matched || m->hitEnd();
+      if (U_FAILURE(status)) return std::nullopt;
+      return matched || m->hitEnd();
+    };
+    std::bitset<10> out1;
+    std::bitset<100> out2;
+    for (size_t d = 0; d < 10; ++d) {
+      const std::optional<bool> may = may_begin(std::string(1, static_cast<char>('0' + d)));
+      if (!may) return;
+      out1[d] = *may;
+      for (size_t e = 0; e < 10 && *may; ++e) {
+        const std::optional<bool> may2 =
+            may_begin({static_cast<char>('0' + d), static_cast<char>('0' + e)});
+        if (!may2) return;
+        out2[d * 10 + e] = *may2;
+      }
     }
-    return out;
+    *one = out1;
+    *two = out2;
   }
 };
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -71,6 +72,20 @@ TEST(PhoneRegions, IsKnownRegion) {
   PhoneNumberUtil::GetInstance()->GetSupportedRegions(&regions);
   EXPECT_GT(regions.size(), 200u);
   for (const std::string& r : regions) EXPECT_TRUE(IsKnownRegion(r)) << r;
+}
+
+// The fast path looks at the first two digits of a national number against the national prefix
+// pattern of its calling code. Brazil's ("0", or "90" and a carrier code) cannot match numbers
+// starting "91" to "99" (the northern area codes), so those stay on the fast path; "90..." goes to
+// libphonenumber.
+TEST(PhoneFastPath, TwoDigitStartsOfANationalPrefixPattern) {
+  for (const char* number : {"+5591987654321", "+55 99 91234-5678", "+5511912345678"}) {
+    const std::optional<std::string> fast = detail::FastE164(number, "");
+    ASSERT_TRUE(fast.has_value()) << number;
+    EXPECT_EQ(*fast, Ok(number, "")) << number;
+  }
+  EXPECT_FALSE(detail::FastE164("+55 90 12 3456 7890", "").has_value());
+  EXPECT_FALSE(detail::FastE164("+55 0 11 91234-5678", "").has_value());
 }
 
 // ---- Differential test: FastE164 must equal libphonenumber whenever it answers.
