@@ -38,6 +38,7 @@ struct ImportRequest {
   ImportOptions options;
   bool country_given = false;
   std::vector<std::pair<std::string, std::string>> map;  // (column, field)
+  std::optional<char> separator;                         // CSV: given, else detected
 };
 
 std::string Lower(std::string_view s) {
@@ -100,6 +101,14 @@ Result<ImportRequest> ParseImportRequest(const RequestContext& ctx) {
       } else {
         req.options.max_errors = n;
       }
+    } else if (key == "separator") {
+      if (value == "," || value == ";") {
+        req.separator = value[0];
+      } else if (value == "tab" || value == "\t") {
+        req.separator = '\t';
+      } else {
+        issues.push_back({key, "Expected , or ; or tab"});
+      }
     } else if (key.starts_with("map[") && key.ends_with("]") && key.size() > 5) {
       req.map.emplace_back(key.substr(4, key.size() - 5), value);
     } else {
@@ -125,12 +134,16 @@ Result<ImportRequest> ParseImportRequest(const RequestContext& ctx) {
   if (req.format && *req.format != ExportFormat::kCsv && !req.map.empty()) {
     issues.push_back({"map[" + req.map.front().first + "]", "Column mapping is for CSV imports"});
   }
+  if (req.format && *req.format != ExportFormat::kCsv && req.separator) {
+    issues.push_back({"separator", "The separator is for CSV imports"});
+  }
   if (!issues.empty()) return InvalidArgument(kMsgInvalidRequest, std::move(issues));
   return req;
 }
 
+// `columns` and `separator`: a CSV import's (null for JSON).
 void WriteReport(JsonWriter& w, const ImportReport& r, bool dry_run,
-                 const transfer::ColumnMap* columns) {
+                 const transfer::ColumnMap* columns, char separator) {
   w.BeginObject();
   w.Key("rows").Uint(r.rows);
   w.Key("created").Uint(r.created);
@@ -147,7 +160,8 @@ void WriteReport(JsonWriter& w, const ImportReport& r, bool dry_run,
   w.EndArray();
   w.Field("errors_truncated", r.errors_truncated);
   if (columns != nullptr) {
-    w.Key("columns").BeginObject().Key("mapped").BeginArray();
+    w.Key("columns").BeginObject().Field("separator", std::string_view(&separator, 1));
+    w.Key("mapped").BeginArray();
     for (const auto& [column, field] : columns->mapped) {
       w.BeginObject().Field("column", column).Field("field", field).EndObject();
     }
@@ -161,12 +175,12 @@ void WriteReport(JsonWriter& w, const ImportReport& r, bool dry_run,
 }
 
 HttpResponse ReportResponse(int status, std::string_view message, const ImportReport& report,
-                            bool dry_run, const transfer::ColumnMap* columns) {
+                            bool dry_run, const transfer::ColumnMap* columns, char separator) {
   HttpResponse r;
   r.status = status;
   JsonWriter w(&r.body);
   w.BeginObject().Field("message", message).Key("data");
-  WriteReport(w, report, dry_run, columns);
+  WriteReport(w, report, dry_run, columns, separator);
   w.EndObject();
   return r;
 }
@@ -225,7 +239,9 @@ HttpResponse Api::ImportContacts(RequestContext& ctx) {
   if (*req->format == ExportFormat::kCsv) {
     auto schema = LoadSchema(*engine_, ctx);
     if (!schema.ok()) return ErrorResponse(schema.status());
-    csv = std::make_unique<transfer::CsvReader>(body.AsReadFn());
+    csv =
+        std::make_unique<transfer::CsvReader>(body.AsReadFn(), transfer::kMaxCsvRecordBytes,
+                                              req->separator.value_or(transfer::kDetectSeparator));
     transfer::CsvRecord header;
     if (!csv->Next(&header)) {
       if (const auto& e = csv->error()) {
@@ -247,14 +263,17 @@ HttpResponse Api::ImportContacts(RequestContext& ctx) {
   Importer importer(*engine_, ctx.principal, ctx.params[0], req->options);
   const auto stop = importer.Run(*source);
   const transfer::ColumnMap* columns = decoder ? &decoder->map() : nullptr;
-  if (!stop)
-    return ReportResponse(200, "Success", importer.report(), req->options.dry_run, columns);
+  const char separator = csv ? csv->separator() : ',';
+  if (!stop) {
+    return ReportResponse(200, "Success", importer.report(), req->options.dry_run, columns,
+                          separator);
+  }
   const std::string message = "Import stopped at row " + std::to_string(stop->row) + ": " +
                               stop->why +
                               ". Rows before it were imported; re-running the import is safe.";
   // http_status 0: the client is gone; whatever is returned is not sent.
   HttpResponse r = ReportResponse(stop->http_status == 0 ? 400 : stop->http_status, message,
-                                  importer.report(), req->options.dry_run, columns);
+                                  importer.report(), req->options.dry_run, columns, separator);
   r.close = true;
   return r;
 }

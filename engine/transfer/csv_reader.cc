@@ -66,6 +66,10 @@ bool CsvReader::Next(CsvRecord* out) {
       if (!Refill()) return false;
       continue;
     }
+    if (separator_ == kDetectSeparator && !DetectSeparator()) {
+      if (!Refill()) return false;
+      continue;
+    }
     switch (ParseRecord(out)) {
       case Parse::kRecord:
         return true;
@@ -97,6 +101,41 @@ bool CsvReader::SkipBlank() {
     }
     ++line_;
   }
+  return true;
+}
+
+bool CsvReader::DetectSeparator() {
+  // Counts the candidates outside quotes up to the record's line end, reading quotes as
+  // ParseRecord does: a quote opens a quoted field only at the start of a field (the start of the
+  // record or just after a candidate), and "" inside one is a quote.
+  size_t commas = 0, semicolons = 0, tabs = 0;
+  bool in_quotes = false;
+  bool field_start = true;
+  size_t i = pos_;
+  for (; i < end_; ++i) {
+    const char c = buf_[i];
+    if (in_quotes) {
+      if (c != '"') continue;
+      if (i + 1 == end_ && !eof_) return false;  // maybe a doubled quote
+      if (i + 1 < end_ && buf_[i + 1] == '"') {
+        ++i;
+      } else {
+        in_quotes = false;
+      }
+      continue;
+    }
+    if (c == '\n' || c == '\r') break;
+    const bool candidate = c == ',' || c == ';' || c == '\t';
+    in_quotes = c == '"' && field_start;
+    field_start = candidate;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+  }
+  if (i == end_ && !eof_) return false;
+  separator_ = ',';
+  if (semicolons > commas && semicolons >= tabs) separator_ = ';';
+  if (tabs > commas && tabs > semicolons) separator_ = '\t';
   return true;
 }
 

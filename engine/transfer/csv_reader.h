@@ -7,6 +7,11 @@
 // Errors: a quoted field not closed before the end of input, a character other than a separator
 // or a line end right after a closing quote, a record over max_record_bytes, a failed read.
 //
+// The separator is ',' by default. With kDetectSeparator the reader picks it from the first
+// record (the header): whichever of ',', ';' and tab occurs there most often outside quotes, ','
+// on a tie or when none does. Spreadsheets in many European locales save "CSV" with ';', and a
+// copy out of a spreadsheet is tab-separated.
+//
 // Thread-safety: one thread at a time.
 #pragma once
 
@@ -30,6 +35,11 @@ struct CsvRecord {
   uint64_t line = 0;            // 1-based line the record starts on
 };
 
+// As a separator: pick it from the header (see above).
+inline constexpr char kDetectSeparator = '\0';
+// The default limit on one record.
+inline constexpr size_t kMaxCsvRecordBytes = size_t{1} << 20;
+
 struct CsvError {
   uint64_t line = 0;  // where the problem is
   std::string message;
@@ -37,7 +47,8 @@ struct CsvError {
 
 class CsvReader {
  public:
-  explicit CsvReader(ReadFn read, size_t max_record_bytes = size_t{1} << 20, char separator = ',');
+  explicit CsvReader(ReadFn read, size_t max_record_bytes = kMaxCsvRecordBytes,
+                     char separator = ',');
 
   // The next record into *out (its vectors are reused). False at the end of input or on error;
   // error() tells which.
@@ -45,6 +56,8 @@ class CsvReader {
   const std::optional<CsvError>& error() const { return error_; }
   // Bytes consumed so far (progress).
   uint64_t bytes_read() const { return bytes_read_; }
+  // The separator in use; kDetectSeparator until the first record is read.
+  char separator() const { return separator_; }
 
  private:
   enum class Parse : uint8_t { kRecord, kNeedMore, kError };
@@ -56,6 +69,9 @@ class CsvReader {
   bool Refill();
   // Skips empty lines and a byte order mark at pos_. False when more bytes are needed first.
   bool SkipBlank();
+  // Sets separator_ from the record at pos_ (kDetectSeparator). False when more bytes are needed
+  // first: the record's line end is not in the buffer yet.
+  bool DetectSeparator();
   void Fail(uint64_t line, std::string message);
   size_t MaxBuffer() const;  // the buffer's largest size: one record over the limit, at least
 

@@ -112,6 +112,32 @@ TEST_F(CtlImport, UnmappedColumnsAreNamed) {
       << Describe(r);
 }
 
+TEST_F(CtlImport, SemicolonAndTabSeparatedFiles) {
+  const std::string semi =
+      WriteFile("excel.csv", "external_id;name;email\r\ns1;Lee, Ann;s1@x.io\r\n");
+  CtlResult r = Ctl({"import", semi, "--chatbot", bot_});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.err.find("import: columns separated by ';' (read from the header"), std::string::npos)
+      << Describe(r);
+  EXPECT_EQ(GetOk("s1")["name"].str(), "Lee, Ann");
+
+  const std::string tabs = WriteFile("sheet.csv", "external_id\tname\ns2\tKim\n");
+  r = Ctl({"import", tabs, "--chatbot", bot_});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.err.find("import: columns separated by tabs"), std::string::npos) << Describe(r);
+  EXPECT_EQ(GetOk("s2")["name"].str(), "Kim");
+
+  // --separator wins over the header: here the whole header is one unmapped column.
+  r = Ctl({"import", tabs, "--chatbot", bot_, "--separator", ","});
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_NE(r.err.find("unmapped columns (not imported; map them with --map COLUMN=FIELD): "
+                       "external_id\tname"),
+            std::string::npos)
+      << Describe(r);
+  EXPECT_EQ(r.err.find("columns separated by"), std::string::npos) << Describe(r);
+  EXPECT_EQ(Total(), 2);
+}
+
 TEST_F(CtlImport, JsonAndJsonlFiles) {
   const std::string json =
       WriteFile("c.json", R"([{"external_id":"j1","name":"A [b], {c}","email":"j1@example.com"},)"

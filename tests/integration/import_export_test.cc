@@ -191,6 +191,36 @@ TEST_F(ImportExport, CsvExplicitMapOverridesAutomaticMapping) {
   EXPECT_EQ(Total(), 1);
 }
 
+// Spreadsheets in European locales save "CSV" with ';', and copies out of them are
+// tab-separated: the header tells which, and ?separator= says it outright.
+TEST_F(ImportExport, CsvSeparatorIsDetectedFromTheHeaderOrGiven) {
+  Json data = ImportOk("Customer ID;E-mail;Full Name\r\ns-1;s1@x.io;Lee, Ann\r\n", "text/csv");
+  EXPECT_EQ(data["created"].i64(), 1) << data.dump();
+  EXPECT_EQ(data["columns"]["separator"].str(), ";");
+  EXPECT_EQ(data["columns"]["unmapped"].size(), 0u) << data.dump();
+  EXPECT_EQ(GetOk("s-1")["name"].str(), "Lee, Ann");
+
+  data = ImportOk("external_id\temail\ns-2\ts2@x.io\n", "text/csv");
+  EXPECT_EQ(data["created"].i64(), 1) << data.dump();
+  EXPECT_EQ(data["columns"]["separator"].str(), "\t");
+  EXPECT_EQ(GetOk("s-2")["email"].str(), "s2@x.io");
+  EXPECT_EQ(ImportOk("external_id,email\ns-3,s3@x.io\n", "text/csv")["columns"]["separator"].str(),
+            ",");
+
+  // Given: the header is split by it, whatever it holds most.
+  data = ImportOk("external_id;name,x\ns-4;Ray, Bo\n", "text/csv", "separator=%3B");
+  EXPECT_EQ(data["created"].i64(), 1) << data.dump();
+  EXPECT_EQ(data["columns"]["unmapped"][0].str(), "name,x");
+  data = ImportOk("external_id\tname\ns-5\tKim\n", "text/csv", "separator=tab");
+  EXPECT_EQ(GetOk("s-5")["name"].str(), "Kim");
+
+  HttpResult r = Import("a\n", "text/csv", "separator=%7C");
+  EXPECT_EQ(Issues(r), (IssueList{{"separator", "Expected , or ; or tab"}}));
+  r = Import("[]", "application/json", "separator=%3B");
+  EXPECT_EQ(Issues(r), (IssueList{{"separator", "The separator is for CSV imports"}}));
+  EXPECT_EQ(Total(), 5);
+}
+
 TEST_F(ImportExport, PhoneNumbersUseTheImportCountryElseTheChatbots) {
   const std::string csv = "external_id,phonenumber\np1,07400 123456\n";
   // No country anywhere: a row error on the phone number.

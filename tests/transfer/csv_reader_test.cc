@@ -1,5 +1,5 @@
 // CsvReader: RFC 4180 cases, line ends, byte order mark, errors, every split of the input across
-// reads, and the parse speed on a 1M-row file.
+// reads, the separator picked from the header, and the parse speed on a 1M-row file.
 #include "engine/transfer/csv_reader.h"
 
 #include <gtest/gtest.h>
@@ -30,10 +30,12 @@ struct Parsed {
   Rows rows;
   std::vector<uint64_t> lines;
   std::optional<CsvError> error;
+  char separator = ',';  // the reader's after the last record
 };
 
-Parsed ParseAll(const std::string& text, size_t chunk = 1 << 20, size_t max_record = 1 << 20) {
-  CsvReader reader(StringSource(text, chunk), max_record);
+Parsed ParseAll(const std::string& text, size_t chunk = 1 << 20, size_t max_record = 1 << 20,
+                char separator = ',') {
+  CsvReader reader(StringSource(text, chunk), max_record, separator);
   Parsed p;
   CsvRecord r;
   while (reader.Next(&r)) {
@@ -42,6 +44,7 @@ Parsed ParseAll(const std::string& text, size_t chunk = 1 << 20, size_t max_reco
     EXPECT_EQ(r.number, p.rows.size());
   }
   p.error = reader.error();
+  p.separator = reader.separator();
   if (!p.error) {
     EXPECT_EQ(reader.bytes_read(), text.size());
   }
@@ -182,6 +185,64 @@ TEST(CsvReader, Separator) {
   EXPECT_EQ(r.fields, (std::vector<std::string>{"a", "b;c"}));
   EXPECT_FALSE(reader.Next(&r));
   EXPECT_FALSE(reader.error());
+}
+
+// kDetectSeparator: parses `text` with every read size from 1 to 8 bytes and whole, expecting
+// `want` and the separator `sep` each time.
+void ExpectDetected(const std::string& text, char sep, const Rows& want) {
+  for (size_t chunk : {size_t{1}, size_t{2}, size_t{3}, size_t{5}, size_t{8}, size_t{1} << 20}) {
+    Parsed p = ParseAll(text, chunk, 1 << 20, kDetectSeparator);
+    EXPECT_FALSE(p.error) << "chunk " << chunk << ": " << p.error->message;
+    EXPECT_EQ(p.separator, sep) << ::testing::PrintToString(text) << " chunk " << chunk;
+    EXPECT_EQ(p.rows, want) << "chunk " << chunk;
+  }
+}
+
+TEST(CsvReader, DetectsTheSeparatorFromTheHeader) {
+  ExpectDetected("external_id;email;name\r\n1;a@b.com;Ann, Lee\r\n", ';',
+                 {{"external_id", "email", "name"}, {"1", "a@b.com", "Ann, Lee"}});
+  ExpectDetected("email\tname\nx@y.io\tAnn; Lee\n", '\t',
+                 {{"email", "name"}, {"x@y.io", "Ann; Lee"}});
+  ExpectDetected("a,b\n1;2,3\n", ',', {{"a", "b"}, {"1;2", "3"}});
+  // Only the header counts: its separator holds for every record.
+  ExpectDetected("a;b\n1,2\n", ';', {{"a", "b"}, {"1,2"}});
+  // None at all (one column), a tie, more commas: ','.
+  ExpectDetected("email\nx@y.io\n", ',', {{"email"}, {"x@y.io"}});
+  ExpectDetected("a,b;c\n", ',', {{"a", "b;c"}});
+  ExpectDetected("Name,Phone;Mobile,Email\n", ',', {{"Name", "Phone;Mobile", "Email"}});
+  // Candidates inside quoted fields do not count; "" inside them is a quote.
+  ExpectDetected("\"a,b\";\"c,\"\",d\"\n", ';', {{"a,b", "c,\",d"}});
+  // A quote inside an unquoted field is a character, as the parser reads it.
+  ExpectDetected("a\"b;c;d,e\n", ';', {{"a\"b", "c", "d,e"}});
+  // After a byte order mark and blank lines; a quoted header field with a line break.
+  ExpectDetected("\xEF\xBB\xBF\n\r\na;b\n", ';', {{"a", "b"}});
+  ExpectDetected("\"first\nline\"\tb\n1\t2\n", '\t', {{"first\nline", "b"}, {"1", "2"}});
+  ExpectDetected("x;y", ';', {{"x", "y"}});  // no line end
+  ExpectDetected("", kDetectSeparator, {});  // no record: nothing to pick from
+}
+
+TEST(CsvReader, DetectingTheSeparatorKeepsTheRecordLimit) {
+  const Parsed p = ParseAll(std::string(100, 'a') + ";b\n", 7, 32, kDetectSeparator);
+  ASSERT_TRUE(p.error);
+  EXPECT_EQ(p.error->message, "A record is longer than 32 bytes");
+}
+
+// As SplittingNeverChangesTheResult, with the separator detected.
+TEST(CsvReader, SplittingNeverChangesTheDetectedSeparator) {
+  std::mt19937 rng(11);
+  const std::string alphabet[] = {"a", ",", ";", "\t", "\"", "\r", "\n"};
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const size_t len = rng() % 24;
+    for (size_t i = 0; i < len; ++i) text += alphabet[rng() % std::size(alphabet)];
+    const Parsed whole = ParseAll(text, 1 << 20, 1 << 20, kDetectSeparator);
+    for (size_t chunk : {size_t{1}, size_t{2}, size_t{3}, size_t{7}}) {
+      const Parsed split = ParseAll(text, chunk, 1 << 20, kDetectSeparator);
+      ASSERT_EQ(split.separator, whole.separator) << ::testing::PrintToString(text);
+      ASSERT_EQ(split.rows, whole.rows) << ::testing::PrintToString(text) << " chunk " << chunk;
+      ASSERT_EQ(split.error.has_value(), whole.error.has_value()) << ::testing::PrintToString(text);
+    }
+  }
 }
 
 TEST(CsvReader, LongRecordsGrowTheBuffer) {

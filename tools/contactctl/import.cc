@@ -29,6 +29,7 @@ struct ImportFlags {
   Format format = Format::kCsv;
   std::vector<std::pair<std::string, std::string>> map;  // column -> field
   std::string default_country;
+  std::string separator;  // "", ",", ";" or "tab"
   bool dry_run = false;
   bool generate_ids = false;
   std::optional<uint64_t> max_errors;
@@ -74,6 +75,14 @@ ImportFlags ReadFlags(const CommandLine& cl) {
       flags.map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
     }
   }
+  if (cl.has("separator")) {
+    flags.separator = cl.get<std::string>("separator");
+    if (flags.separator == "\t") flags.separator = "tab";
+    if (flags.separator != "," && flags.separator != ";" && flags.separator != "tab") {
+      throw UsageError("--separator must be , or ; or tab (got \"" + flags.separator + "\")");
+    }
+    if (flags.format != Format::kCsv) throw UsageError("--separator is for CSV files");
+  }
   if (cl.has("default-country")) flags.default_country = cl.get<std::string>("default-country");
   flags.dry_run = cl.has("dry-run");
   flags.generate_ids = cl.has("generate-ids");
@@ -95,6 +104,7 @@ std::string Target(const ImportFlags& flags) {
     t += "&default_country=" + PercentEncode(flags.default_country);
   }
   if (flags.max_errors) t += "&max_errors=" + std::to_string(*flags.max_errors);
+  if (!flags.separator.empty()) t += "&separator=" + PercentEncode(flags.separator);
   for (const auto& [column, field] : flags.map) {
     t += "&" + PercentEncode("map[" + column + "]") + "=" + PercentEncode(field);
   }
@@ -158,6 +168,14 @@ int Conclude(const ImportFlags& flags, simdjson::dom::element data, bool stopped
                 seconds, GroupThousands(static_cast<uint64_t>(rate)).c_str(),
                 dry_run ? " (dry run: nothing written)" : "");
   std::cerr << line << "\n";
+  std::string_view separator;
+  if (data["columns"]["separator"].get(separator) == simdjson::SUCCESS && separator != ",") {
+    std::cerr << "import: columns separated by "
+              << (separator == "\t" ? std::string("tabs") : "'" + std::string(separator) + "'")
+              << (flags.separator.empty() ? " (read from the header; --separator picks another)"
+                                          : "")
+              << "\n";
+  }
   simdjson::dom::array unmapped;
   if (data["columns"]["unmapped"].get(unmapped) == simdjson::SUCCESS && unmapped.size() > 0) {
     std::string names;
@@ -196,6 +214,8 @@ int RunImport(const std::vector<std::string>& args, const GlobalOptions& global)
       "an attribute name; empty ignores the column); repeatable")(
       "default-country", po::value<std::string>(),
       "region for phone numbers without + (default: the chatbot's)")(
+      "separator", po::value<std::string>(),
+      "CSV column separator: , or ; or tab (default: the one the header uses)")(
       "dry-run", "validate everything, write nothing")(
       "generate-ids", "generate an external_id for rows without one")(
       "max-errors", po::value<uint64_t>(), "errors listed in the report at most")(
