@@ -56,6 +56,26 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string ReplaceInvalidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  auto left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    const utf8proc_ssize_t n = *p < 0x80 ? 1 : utf8proc_iterate(p, left, &cp);
+    if (n > 0) {
+      out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+    } else {
+      out.append("\xEF\xBF\xBD");  // U+FFFD for the one byte skipped
+    }
+    const utf8proc_ssize_t used = n > 0 ? n : 1;
+    p += used;
+    left -= used;
+  }
+  return out;
+}
+
 bool HasControlChars(std::string_view s, bool allow_whitespace) {
   s.remove_prefix(PrintableAsciiPrefix(s));
   for (char ch : s) {

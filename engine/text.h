@@ -10,6 +10,10 @@ namespace contactd::text {
 
 bool IsValidUtf8(std::string_view s);
 
+// `s` with each byte that does not begin a valid UTF-8 sequence replaced by U+FFFD (the
+// replacement character), for echoing untrusted bytes in text that must be UTF-8.
+std::string ReplaceInvalidUtf8(std::string_view s);
+
 // True when every byte is printable ASCII (0x20-0x7e): valid UTF-8 without control characters.
 bool IsPrintableAscii(std::string_view s);
 

@@ -5,13 +5,15 @@
 #include <cstdint>
 #include <cstring>
 
+#include "engine/text.h"
+
 namespace contactd::net {
 
 namespace {
 
 // Length of the prefix of `s` that needs no escaping (no quote, backslash or control byte), read
-// 8 bytes at a time.
-size_t PlainPrefix(std::string_view s) {
+// 8 bytes at a time; ORs the words read into *high (UTF-8 shows as bit 7 of a byte).
+size_t PlainPrefix(std::string_view s, uint64_t* high) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
   constexpr uint64_t kHigh = 0x8080808080808080ull;
   auto has_byte = [&](uint64_t w, uint64_t b) {
@@ -22,6 +24,7 @@ size_t PlainPrefix(std::string_view s) {
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, s.data() + i, 8);
+    *high |= w;
     // Bytes >= 0x80 (UTF-8) are fine; a byte < 0x20 shows up in (w - 0x20..) & ~w.
     const uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;
     if (control | has_byte(w, '"') | has_byte(w, '\\')) break;
@@ -31,14 +34,19 @@ size_t PlainPrefix(std::string_view s) {
 
 }  // namespace
 
+// Escapes as it copies; a string that had a byte of 0x80 or more and turns out not to be UTF-8 is
+// written again, repaired (rare: the check costs nothing for ASCII).
 void AppendJsonString(std::string* out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const size_t start = out->size();
+  uint64_t high = 0;
   out->push_back('"');
-  const size_t plain = PlainPrefix(s);
+  const size_t plain = PlainPrefix(s, &high);
   out->append(s.data(), plain);
   size_t run = plain;  // start of the current run of bytes that need no escaping
   for (size_t i = plain; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    high |= c;
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
@@ -66,6 +74,10 @@ void AppendJsonString(std::string* out, std::string_view s) {
   }
   out->append(s.data() + run, s.size() - run);
   out->push_back('"');
+  if ((high & 0x8080808080808080ull) != 0 && !text::IsValidUtf8(s)) {
+    out->resize(start);
+    AppendJsonString(out, text::ReplaceInvalidUtf8(s));
+  }
 }
 
 void JsonWriter::Separate() {

@@ -2,8 +2,9 @@
 // structure in order (Key() before each object member's value).
 //
 // Strings are escaped per RFC 8259: quote, backslash and control characters; everything else,
-// including non-ASCII UTF-8, is copied as is (callers only pass valid UTF-8). Doubles use the
-// shortest representation that reads back exactly.
+// including non-ASCII UTF-8, is copied as is. Bytes that are not valid UTF-8 (a CSV header in
+// another encoding, echoed in an import report) become U+FFFD, so the output is always valid
+// JSON. Doubles use the shortest representation that reads back exactly.
 //
 // Thread-safety: a value type used by one thread.
 #pragma once

@@ -61,6 +61,7 @@ bool CsvReader::Next(CsvRecord* out) {
       if (!Refill()) return false;
       continue;
     }
+    if (error_) return false;
     if (pos_ == end_) {
       if (eof_) return false;
       if (!Refill()) return false;
@@ -87,6 +88,11 @@ bool CsvReader::SkipBlank() {
     if (end_ - pos_ < 3 && !eof_) return false;
     if (end_ - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
     started_ = true;
+    if (end_ - pos_ >= 2 && (std::memcmp(buf_.data() + pos_, "\xFF\xFE", 2) == 0 ||
+                             std::memcmp(buf_.data() + pos_, "\xFE\xFF", 2) == 0)) {
+      Fail(line_, "The file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
+      return true;
+    }
   }
   while (pos_ < end_) {
     const char c = buf_[pos_];

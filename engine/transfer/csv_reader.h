@@ -2,7 +2,8 @@
 // with the file: at most one record (bounded by max_record_bytes) plus one read buffer.
 //
 // Accepts quoted fields with embedded separators, quotes ("") and line breaks; CRLF or LF line
-// ends (a lone CR too); a UTF-8 byte order mark at the start (skipped). Lines that are completely
+// ends (a lone CR too); a UTF-8 byte order mark at the start (skipped). A UTF-16 byte order mark
+// at the start is an error that says so (the input must be UTF-8). Lines that are completely
 // empty are skipped. A quote inside an unquoted field is kept as a character (as spreadsheets do).
 // Errors: a quoted field not closed before the end of input, a character other than a separator
 // or a line end right after a closing quote, a record over max_record_bytes, a failed read.
@@ -67,7 +68,8 @@ class CsvReader {
   // Moves the unparsed bytes to the front and reads more. False on a read failure or when the
   // pending record is already over max_record_bytes (error_ set).
   bool Refill();
-  // Skips empty lines and a byte order mark at pos_. False when more bytes are needed first.
+  // Skips empty lines and a byte order mark at pos_ (a UTF-16 one sets error_). False when more
+  // bytes are needed first.
   bool SkipBlank();
   // Sets separator_ from the record at pos_ (kDetectSeparator). False when more bytes are needed
   // first: the record's line end is not in the buffer yet.

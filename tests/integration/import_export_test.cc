@@ -21,6 +21,8 @@
 namespace contactd::testing {
 namespace {
 
+using namespace std::string_literals;
+
 using Rows = std::vector<std::vector<std::string>>;
 
 // Parses CSV text with the server's own reader (RFC 4180, checked by its own tests).
@@ -219,6 +221,24 @@ TEST_F(ImportExport, CsvSeparatorIsDetectedFromTheHeaderOrGiven) {
   r = Import("[]", "application/json", "separator=%3B");
   EXPECT_EQ(Issues(r), (IssueList{{"separator", "The separator is for CSV imports"}}));
   EXPECT_EQ(Total(), 5);
+}
+
+// Files in other encodings: UTF-16 is refused with a message that says so; Latin-1 bytes in the
+// header come back in the report as U+FFFD (the answer stays valid JSON).
+TEST_F(ImportExport, CsvInOtherEncodingsGetsClearAnswers) {
+  HttpResult r = Import(
+      "\xFF\xFE"
+      "e\0m\0a\0i\0l\0\n\0"s,
+      "text/csv");
+  EXPECT_TRUE(IsError(r, 400,
+                      "Malformed CSV at line 1: The file is UTF-16 (it starts with a UTF-16 byte "
+                      "order mark); save it as UTF-8"))
+      << r.body;
+  Json data = ImportOk("external_id,Pr\xE9nom\nl-1,Ren\xE9\nl-2,Bo\n", "text/csv");
+  ASSERT_TRUE(data.valid());
+  EXPECT_EQ(data["columns"]["unmapped"][0].str(), "Pr\xEF\xBF\xBDnom") << data.dump();
+  EXPECT_EQ(data["created"].i64(), 2) << data.dump();
+  EXPECT_EQ(Total(), 2);
 }
 
 TEST_F(ImportExport, PhoneNumbersUseTheImportCountryElseTheChatbots) {

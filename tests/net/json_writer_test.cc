@@ -42,6 +42,23 @@ TEST(JsonStringTest, PlainStringsAreQuoted) {
   EXPECT_EQ(Quoted("Sam Rivera"), R"("Sam Rivera")");
 }
 
+// Bytes that are not UTF-8 (a header row in Latin-1 or UTF-16 echoed in an import report) must
+// not make the answer invalid JSON.
+TEST(JsonStringTest, InvalidUtf8BecomesTheReplacementCharacter) {
+  const std::string fffd = "\xEF\xBF\xBD";  // U+FFFD
+  EXPECT_EQ(Quoted("Zoë 😀"), "\"Zoë 😀\"");
+  EXPECT_EQ(Quoted("Ren\xE9"
+                   "e"),
+            "\"Ren" + fffd + "e\"");
+  // A UTF-16 header: its byte order mark, then NULs between the letters; escapes still apply.
+  const std::string utf16 =
+      "\xFF\xFE"
+      "e\0m\0\"\\"s;
+  const std::string out = Quoted(utf16);
+  EXPECT_EQ(out, "\"" + fffd + fffd + R"(e\u0000m\u0000\"\\")");
+  EXPECT_EQ(Json("[" + out + "]")[0].str(), fffd + fffd + "e\0m\0\"\\"s);
+}
+
 TEST(JsonStringTest, QuoteAndBackslashAreEscaped) {
   EXPECT_EQ(Quoted(R"(say "hi")"), R"("say \"hi\"")");
   EXPECT_EQ(Quoted(R"(C:\dir\)"), R"("C:\\dir\\")");

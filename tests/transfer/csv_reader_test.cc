@@ -245,6 +245,19 @@ TEST(CsvReader, SplittingNeverChangesTheDetectedSeparator) {
   }
 }
 
+TEST(CsvReader, Utf16IsAnErrorThatSaysSo) {
+  for (const std::string bom : {"\xFF\xFE", "\xFE\xFF"}) {
+    for (size_t chunk : {size_t{1}, size_t{2}, size_t{1} << 20}) {
+      const Parsed p = ParseAll(bom + std::string("e\0m\0a\0i\0l\0\n\0", 12), chunk);
+      ASSERT_TRUE(p.error) << chunk;
+      EXPECT_EQ(p.error->line, 1u);
+      EXPECT_EQ(p.error->message,
+                "The file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
+      EXPECT_TRUE(p.rows.empty());
+    }
+  }
+}
+
 TEST(CsvReader, LongRecordsGrowTheBuffer) {
   // Records longer than the first buffer (1 MiB), within max_record_bytes.
   const std::string big(3 << 20, 'y');
