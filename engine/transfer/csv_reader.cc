@@ -7,6 +7,8 @@
 // quoted fields with memchr for the next quote.
 #include "engine/transfer/csv_reader.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -62,6 +64,10 @@ bool CsvReader::Next(CsvRecord* out) {
       continue;
     }
     if (error_) return false;
+    if (!sep_line_checked_) {  // then blank lines again
+      if (!SkipSeparatorLine() && !Refill()) return false;
+      continue;
+    }
     if (pos_ == end_) {
       if (eof_) return false;
       if (!Refill()) return false;
@@ -107,6 +113,24 @@ bool CsvReader::SkipBlank() {
     }
     ++line_;
   }
+  return true;
+}
+
+bool CsvReader::SkipSeparatorLine() {
+  const char* const b = buf_.data() + pos_;
+  const size_t n = end_ - pos_;
+  if (n < 7 && !eof_) return false;  // "sep=X" and a CRLF
+  sep_line_checked_ = true;
+  if (n < 5 || strncasecmp(b, "sep=", 4) != 0) return true;
+  const char sep = b[4];
+  if (sep == '"' || sep == '\r' || sep == '\n') return true;
+  size_t used = 5;
+  if (n > 5 && b[5] == '\r') ++used;
+  if (n > used && b[used] == '\n') ++used;
+  if (used == 5 && n > 5) return true;  // more on the line: a header that starts "sep="
+  if (separator_ == kDetectSeparator) separator_ = sep;
+  pos_ += used;
+  ++line_;
   return true;
 }
 

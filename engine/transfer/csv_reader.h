@@ -11,7 +11,8 @@
 // The separator is ',' by default. With kDetectSeparator the reader picks it from the first
 // record (the header): whichever of ',', ';' and tab occurs there most often outside quotes, ','
 // on a tie or when none does. Spreadsheets in many European locales save "CSV" with ';', and a
-// copy out of a spreadsheet is tab-separated.
+// copy out of a spreadsheet is tab-separated. A first line "sep=X" (Excel's way to name the
+// separator) is skipped, and names it when the separator is detected.
 //
 // Thread-safety: one thread at a time.
 #pragma once
@@ -71,6 +72,9 @@ class CsvReader {
   // Skips empty lines and a byte order mark at pos_ (a UTF-16 one sets error_). False when more
   // bytes are needed first.
   bool SkipBlank();
+  // Skips a "sep=X" line at pos_ (taking X as the separator when it is detected). False when more
+  // bytes are needed first.
+  bool SkipSeparatorLine();
   // Sets separator_ from the record at pos_ (kDetectSeparator). False when more bytes are needed
   // first: the record's line end is not in the buffer yet.
   bool DetectSeparator();
@@ -88,7 +92,8 @@ class CsvReader {
   size_t end_ = 0;
   bool eof_ = false;      // read_ returned 0
   bool started_ = false;  // the byte order mark check is done
-  uint64_t line_ = 1;     // line at pos_
+  bool sep_line_checked_ = false;
+  uint64_t line_ = 1;  // line at pos_
   uint64_t records_ = 0;
 };
 

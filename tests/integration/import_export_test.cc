@@ -209,6 +209,13 @@ TEST_F(ImportExport, CsvSeparatorIsDetectedFromTheHeaderOrGiven) {
   EXPECT_EQ(ImportOk("external_id,email\ns-3,s3@x.io\n", "text/csv")["columns"]["separator"].str(),
             ",");
 
+  // Excel's "sep=" line names it; rows keep their lines in the file.
+  data = ImportOk("sep=;\r\nexternal_id;email\r\ns-6;s6@x.io\r\ns-7;not-an-email\r\n", "text/csv");
+  EXPECT_EQ(data["created"].i64(), 1) << data.dump();
+  EXPECT_EQ(data["columns"]["separator"].str(), ";");
+  EXPECT_EQ(data["errors"][0]["row"].i64(), 2) << data.dump();
+  EXPECT_EQ(data["errors"][0]["line"].i64(), 4) << data.dump();
+
   // Given: the header is split by it, whatever it holds most.
   data = ImportOk("external_id;name,x\ns-4;Ray, Bo\n", "text/csv", "separator=%3B");
   EXPECT_EQ(data["created"].i64(), 1) << data.dump();
@@ -220,7 +227,7 @@ TEST_F(ImportExport, CsvSeparatorIsDetectedFromTheHeaderOrGiven) {
   EXPECT_EQ(Issues(r), (IssueList{{"separator", "Expected , or ; or tab"}}));
   r = Import("[]", "application/json", "separator=%3B");
   EXPECT_EQ(Issues(r), (IssueList{{"separator", "The separator is for CSV imports"}}));
-  EXPECT_EQ(Total(), 5);
+  EXPECT_EQ(Total(), 6);
 }
 
 // Files in other encodings: UTF-16 is refused with a message that says so; Latin-1 bytes in the

@@ -221,6 +221,22 @@ TEST(CsvReader, DetectsTheSeparatorFromTheHeader) {
   ExpectDetected("", kDetectSeparator, {});  // no record: nothing to pick from
 }
 
+// Excel's "sep=X" first line names the separator; it is never a record.
+TEST(CsvReader, SepLineNamesTheSeparator) {
+  ExpectDetected("sep=;\r\na,b;c\n1;2\n", ';', {{"a,b", "c"}, {"1", "2"}});
+  ExpectDetected("\xEF\xBB\xBFSEP=|\n\na|b\n", '|', {{"a", "b"}});
+  ExpectDetected("sep=\t\ra\tb\n", '\t', {{"a", "b"}});
+  ExpectDetected("sep=;", ';', {});
+  // Not the line alone: a header that starts so.
+  ExpectDetected("sep=;x,y\n", ',', {{"sep=;x", "y"}});
+  ExpectDetected("sep=\n", ',', {{"sep="}});
+  // A given separator wins; the line is still skipped.
+  const Parsed p = ParseAll("sep=;\na,b\n", 3, 1 << 20, ',');
+  EXPECT_FALSE(p.error);
+  EXPECT_EQ(p.rows, (Rows{{"a", "b"}}));
+  EXPECT_EQ(p.lines, (std::vector<uint64_t>{2}));
+}
+
 TEST(CsvReader, DetectingTheSeparatorKeepsTheRecordLimit) {
   const Parsed p = ParseAll(std::string(100, 'a') + ";b\n", 7, 32, kDetectSeparator);
   ASSERT_TRUE(p.error);
@@ -230,7 +246,7 @@ TEST(CsvReader, DetectingTheSeparatorKeepsTheRecordLimit) {
 // As SplittingNeverChangesTheResult, with the separator detected.
 TEST(CsvReader, SplittingNeverChangesTheDetectedSeparator) {
   std::mt19937 rng(11);
-  const std::string alphabet[] = {"a", ",", ";", "\t", "\"", "\r", "\n"};
+  const std::string alphabet[] = {"a", ",", ";", "\t", "\"", "\r", "\n", "sep="};
   for (int round = 0; round < 3000; ++round) {
     std::string text;
     const size_t len = rng() % 24;
