@@ -90,10 +90,10 @@ class CsvReader {
   std::string buf_;  // read buffer; [pos_, end_) not parsed yet
   size_t pos_ = 0;
   size_t end_ = 0;
-  bool eof_ = false;      // read_ returned 0
-  bool started_ = false;  // the byte order mark check is done
-  bool sep_line_checked_ = false;
-  uint64_t line_ = 1;  // line at pos_
+  bool eof_ = false;               // read_ returned 0
+  bool started_ = false;           // the byte order mark check is done
+  bool sep_line_checked_ = false;  // the "sep=X" line check is done
+  uint64_t line_ = 1;              // line at pos_
   uint64_t records_ = 0;
 };
 
