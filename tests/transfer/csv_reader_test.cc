@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -154,18 +155,18 @@ TEST(CsvReader, TinyRecordLimit) {
   EXPECT_TRUE(bom.rows.empty());
 }
 
-// Random inputs of CSV's special characters: how the input is split across reads never changes
-// the records, the error or where it stops.
-TEST(CsvReader, SplittingNeverChangesTheResult) {
-  std::mt19937 rng(7);
-  const std::string alphabet[] = {"a", "b", ",", "\"", "\r", "\n", " ", "\xEF\xBB\xBF"};
+// 3,000 random texts of up to 23 pieces of `alphabet`: how the input is split across reads never
+// changes the separator, the records, the error or where it stops.
+void ExpectSplitsAgree(uint32_t seed, std::span<const std::string> alphabet, char separator) {
+  std::mt19937 rng(seed);
   for (int round = 0; round < 3000; ++round) {
     std::string text;
     const size_t len = rng() % 24;
-    for (size_t i = 0; i < len; ++i) text += alphabet[rng() % std::size(alphabet)];
-    const Parsed whole = ParseAll(text);
+    for (size_t i = 0; i < len; ++i) text += alphabet[rng() % alphabet.size()];
+    const Parsed whole = ParseAll(text, 1 << 20, 1 << 20, separator);
     for (size_t chunk : {size_t{1}, size_t{2}, size_t{3}, size_t{7}}) {
-      const Parsed split = ParseAll(text, chunk);
+      const Parsed split = ParseAll(text, chunk, 1 << 20, separator);
+      ASSERT_EQ(split.separator, whole.separator) << ::testing::PrintToString(text);
       ASSERT_EQ(split.rows, whole.rows) << ::testing::PrintToString(text) << " chunk " << chunk;
       ASSERT_EQ(split.lines, whole.lines) << ::testing::PrintToString(text);
       ASSERT_EQ(split.error.has_value(), whole.error.has_value()) << ::testing::PrintToString(text);
@@ -175,6 +176,12 @@ TEST(CsvReader, SplittingNeverChangesTheResult) {
       }
     }
   }
+}
+
+// Random inputs of CSV's special characters.
+TEST(CsvReader, SplittingNeverChangesTheResult) {
+  const std::string alphabet[] = {"a", "b", ",", "\"", "\r", "\n", " ", "\xEF\xBB\xBF"};
+  ExpectSplitsAgree(7, alphabet, ',');
 }
 
 TEST(CsvReader, Separator) {
@@ -243,22 +250,10 @@ TEST(CsvReader, DetectingTheSeparatorKeepsTheRecordLimit) {
   EXPECT_EQ(p.error->message, "A record is longer than 32 bytes");
 }
 
-// As SplittingNeverChangesTheResult, with the separator detected.
+// As SplittingNeverChangesTheResult, with the separator detected and "sep=" lines.
 TEST(CsvReader, SplittingNeverChangesTheDetectedSeparator) {
-  std::mt19937 rng(11);
   const std::string alphabet[] = {"a", ",", ";", "\t", "\"", "\r", "\n", "sep="};
-  for (int round = 0; round < 3000; ++round) {
-    std::string text;
-    const size_t len = rng() % 24;
-    for (size_t i = 0; i < len; ++i) text += alphabet[rng() % std::size(alphabet)];
-    const Parsed whole = ParseAll(text, 1 << 20, 1 << 20, kDetectSeparator);
-    for (size_t chunk : {size_t{1}, size_t{2}, size_t{3}, size_t{7}}) {
-      const Parsed split = ParseAll(text, chunk, 1 << 20, kDetectSeparator);
-      ASSERT_EQ(split.separator, whole.separator) << ::testing::PrintToString(text);
-      ASSERT_EQ(split.rows, whole.rows) << ::testing::PrintToString(text) << " chunk " << chunk;
-      ASSERT_EQ(split.error.has_value(), whole.error.has_value()) << ::testing::PrintToString(text);
-    }
-  }
+  ExpectSplitsAgree(11, alphabet, kDetectSeparator);
 }
 
 TEST(CsvReader, Utf16IsAnErrorThatSaysSo) {
