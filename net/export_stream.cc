@@ -40,7 +40,7 @@ const char* ExportExtension(ExportFormat format) {
   return "bin";
 }
 
-bool RenderExport(const ContactSnapshot& snapshot, ExportFormat format,
+bool RenderExport(const ContactSnapshot& snapshot, ExportFormat format, bool csv_bom,
                   const std::function<bool(std::string_view part)>& sink, size_t part_size) {
   const Schema& schema = *snapshot.schema;
   std::string part;
@@ -52,7 +52,10 @@ bool RenderExport(const ContactSnapshot& snapshot, ExportFormat format,
     return ok;
   };
 
-  if (format == ExportFormat::kCsv) part = transfer::CsvHeader(schema);
+  if (format == ExportFormat::kCsv) {
+    if (csv_bom) part = "\xEF\xBB\xBF";
+    part += transfer::CsvHeader(schema);
+  }
   if (format == ExportFormat::kJson) part = "[\n";
   bool first = true;
   for (const Record& record : snapshot.records) {

@@ -3,8 +3,9 @@
 //
 // Import query: format=csv|json|jsonl (else from Content-Type), dry_run=true|false,
 // default_country=CC, generate_ids=true|false, map[COLUMN]=FIELD (CSV only, repeatable),
-// max_errors=0..100000 (default 1000). Export query: format=csv|json|jsonl (default json) and the
-// list's q, filter[...], sort, order (no paging).
+// max_errors=0..100000 (default 1000), separator=,|;|tab (CSV; default from the header). Export
+// query: format=csv|json|jsonl (default json), bom=true|false (CSV) and the list's q, filter[...],
+// sort, order (no paging).
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -280,6 +281,7 @@ HttpResponse Api::ImportContacts(RequestContext& ctx) {
 
 HttpResponse Api::ExportContacts(RequestContext& ctx) {
   ExportFormat format = ExportFormat::kJson;
+  bool bom = false;
   QueryParams search;
   std::vector<Issue> issues;
   for (const auto& [key, value] : ctx.query) {
@@ -289,11 +291,18 @@ HttpResponse Api::ExportContacts(RequestContext& ctx) {
       } else {
         issues.push_back({key, "Unknown format; use csv, json or jsonl"});
       }
+    } else if (key == "bom") {
+      const auto b = ParseBool(value);
+      if (!b) issues.push_back({key, "Expected true or false"});
+      bom = b.value_or(false);
     } else if (key == "page" || key == "per_page" || key == "cursor") {
       issues.push_back({key, "Export has no pages; it returns every matching contact"});
     } else {
       search.emplace_back(key, value);
     }
+  }
+  if (bom && format != ExportFormat::kCsv) {
+    issues.push_back({"bom", "A byte order mark is for CSV exports (JSON has none)"});
   }
   if (!issues.empty()) return ErrorResponse(InvalidArgument(kMsgInvalidRequest, std::move(issues)));
   auto input = SearchInputFromQuery(search);
@@ -308,8 +317,8 @@ HttpResponse Api::ExportContacts(RequestContext& ctx) {
                                                     SafeFileName(ctx.params[0]) + "-contacts." +
                                                     ExportExtension(format) + "\"");
   r.headers.emplace_back("X-Total-Count", std::to_string(shared->records.size()));
-  r.stream = [shared, format](BodyWriter& writer) {
-    return RenderExport(*shared, format,
+  r.stream = [shared, format, bom](BodyWriter& writer) {
+    return RenderExport(*shared, format, bom,
                         [&writer](std::string_view part) { return writer.Write(part); });
   };
   return r;

@@ -430,7 +430,9 @@ step('export the current search as CSV', async () => {
   ]);
   const file = path.join(artifacts, 'export.csv');
   await download.saveAs(file);
-  const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(text.startsWith('\uFEFF'), 'a CSV download starts with a byte order mark (Excel)');
+  const lines = text.slice(1).trim().split(/\r?\n/);
   assert.match(lines[0], /^id,external_id,name/);
   assert.equal(lines.length, 11);
   await page.getByLabel('Search contacts').fill('');

@@ -286,7 +286,9 @@ step('export the current search as CSV (a real download)', async () => {
   }
   assert.ok(done(), `no download in ${downloads}: ${fs.readdirSync(downloads)}`);
   fs.copyFileSync(file, path.join(artifacts, 'firefox-export.csv'));
-  const lines = fs.readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(text.startsWith('\uFEFF'), 'a CSV download starts with a byte order mark (Excel)');
+  const lines = text.slice(1).trim().split(/\r?\n/);
   assert.match(lines[0], /^id,external_id,name/);
   assert.equal(lines.length, 11);
   assert.ok(lines.slice(1).every((l) => /,p01\d,Person 01\d,/.test(l)), lines.join('\n'));

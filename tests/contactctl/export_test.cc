@@ -36,6 +36,13 @@ TEST_F(CtlExport, CsvToAFile) {
   ASSERT_EQ(lines.size(), 41u) << csv;
   EXPECT_EQ(lines[0].rfind("id,external_id,name,email,phonenumber", 0), 0u) << lines[0];
   EXPECT_NE(csv.find(",e17,Person 17,p17@odd.test,"), std::string::npos) << csv;
+
+  // --bom: the same file, led by a UTF-8 byte order mark (for Excel).
+  const std::string excel = tmp_.str() + "/excel.csv";
+  r = Ctl({"export", "--chatbot", bot_, "-o", excel, "--bom"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_NE(r.err.find("export: 40 rows, "), std::string::npos) << Describe(r);
+  EXPECT_EQ(ReadFile(excel), "\xEF\xBB\xBF" + csv);
 }
 
 TEST_F(CtlExport, JsonlToStdoutWithAFilter) {

@@ -149,6 +149,7 @@ TEST(CtlUsage, BadUsageExitsTwoAndSaysWhy) {
       {{"import", csv, "--chatbot", "b", "--bogus"}, "unrecognised option '--bogus'"},
       {{"export", "--chatbot", "b", "--filter", "novalue"}, "--filter takes FIELD[:OP]=VALUE"},
       {{"export", "--chatbot", "b", "--format", "xls"}, "--format must be csv, json or jsonl"},
+      {{"export", "--chatbot", "b", "--format", "json", "--bom"}, "--bom is for CSV exports"},
       {{"export", "--chatbot", "b", "--q"}, "'--q'"},
       {{"export"}, "'--chatbot' is required"},
       {{"chatbots"}, "missing subcommand"},

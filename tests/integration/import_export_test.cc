@@ -471,6 +471,20 @@ TEST_F(ImportExport, ExportsEachFormatWithFiltersSortAndTotal) {
   EXPECT_EQ(rows[2][2], "'=SUM(A1)");  // formula escaping, visible to a spreadsheet
   EXPECT_NE(r.body.find("'=SUM(A1)"), std::string::npos);
 
+  // For Excel: the same file led by a UTF-8 byte order mark, which an import skips.
+  const std::string plain = r.body;
+  r = Export(
+      "format=csv&bom=true&filter%5Bcustom_attributes.plan%5D=pro&sort=external_id&order=desc");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, "\xEF\xBB\xBF" + plain);
+  const std::string copy = NewChatbot(*api_);
+  DefineAttribute(*api_, copy, "plan", "text");
+  EXPECT_EQ(ImportOk(r.body, "text/csv", "", copy)["created"].i64(), 2);
+  EXPECT_EQ(Export("format=csv&bom=false").body.substr(0, 3), "id,");
+  EXPECT_EQ(Issues(Export("format=json&bom=true")),
+            (IssueList{{"bom", "A byte order mark is for CSV exports (JSON has none)"}}));
+  EXPECT_EQ(Issues(Export("format=csv&bom=yes")), (IssueList{{"bom", "Expected true or false"}}));
+
   r = Export("format=jsonl&sort=external_id");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.headers["content-type"], "application/x-ndjson");

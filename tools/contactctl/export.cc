@@ -102,8 +102,9 @@ int RunExport(const std::vector<std::string>& args, const GlobalOptions& global)
       "FIELD=VALUE or FIELD:OP=VALUE (OP: eq ne in nin gt lt gte lte contains not_contains "
       "starts_with ends_with exists); repeatable, all must hold")(
       "sort", po::value<std::string>(), "sort fields, comma-separated; '-' prefix descends")(
-      "order", po::value<std::string>(), "asc or desc")("output,o", po::value<std::string>(),
-                                                        "write to FILE instead of standard output");
+      "order", po::value<std::string>(), "asc or desc")(
+      "bom", "CSV: start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8")(
+      "output,o", po::value<std::string>(), "write to FILE instead of standard output");
   if (!cl.Parse(args, global)) return kExitOk;
 
   const std::string path = cl.has("output") ? cl.get<std::string>("output") : "";
@@ -128,6 +129,10 @@ int RunExport(const std::vector<std::string>& args, const GlobalOptions& global)
   }
   if (cl.has("sort")) target += "&sort=" + PercentEncode(cl.get<std::string>("sort"));
   if (cl.has("order")) target += "&order=" + PercentEncode(cl.get<std::string>("order"));
+  if (cl.has("bom")) {
+    if (format != Format::kCsv) throw UsageError("--bom is for CSV exports");
+    target += "&bom=true";
+  }
   Connection connection = cl.Connect();
   Output output(path);
 

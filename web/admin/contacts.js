@@ -452,8 +452,10 @@ export class ContactsView {
     const format = this.exportFormat.value;
     const path = `/chatbots/${encodeURIComponent(this.ctx.bot.id)}/contacts/export`;
     try {
+      // A CSV download is for a spreadsheet: Excel reads it as UTF-8 only with a byte order mark.
+      const bom = format === 'csv' ? [['bom', 'true']] : [];
       const res = await this.ctx.api.fetch('GET', path,
-          {query: [...this.searchQuery(), ['format', format]]});
+          {query: [...this.searchQuery(), ['format', format], ...bom]});
       if (!res.ok) {
         const body = await res.json().catch(() => ({}));
         throw new Error(body.message || `HTTP ${res.status}`);
