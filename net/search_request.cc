@@ -36,24 +36,6 @@ std::vector<std::string_view> SplitCommas(std::string_view s) {
   return out;
 }
 
-// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD, so that an issue can
-// name a query parameter whose name is not text without putting invalid UTF-8 in a response.
-std::string ReplaceInvalidUtf8(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    const size_t len = lead < 0x80 ? 1 : lead < 0xC2 ? 0 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    if (len > 0 && i + len <= s.size() && text::IsValidUtf8(s.substr(i, len))) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
 // Percent-decoded query parameters are bytes. Names, and sort fields (which issues quote), that
 // are not UTF-8 are refused before they can reach an issue and so a response. (The engine checks
 // the other values: q, filter values.)
@@ -61,7 +43,8 @@ std::vector<Issue> CheckUtf8(const QueryParams& params) {
   std::vector<Issue> issues;
   for (const auto& [key, value] : params) {
     if (!text::IsValidUtf8(key)) {
-      issues.push_back({ReplaceInvalidUtf8(key), "Parameter name must be valid UTF-8"});
+      // Named as text: U+FFFD for the bytes that are not UTF-8.
+      issues.push_back({text::ReplaceInvalidUtf8(key), "Parameter name must be valid UTF-8"});
     } else if (key == "sort" && !text::IsValidUtf8(value)) {
       issues.push_back({key, "Must be valid UTF-8"});
     }

@@ -61,6 +61,9 @@ TEST_F(SearchErrorsApi, GetRejectsMalformedParameters) {
       {"?q=" + PathEncode(std::string(200, 'a') + std::string(29, '\xc3') + "x"),
        {{"q", kBadQ}}},  // not UTF-8
       {"?q=a%01b", {{"q", kBadQ}}},
+      // A name that is not UTF-8 is named with U+FFFD for its bad bytes; a sort likewise refused.
+      {"?f%FFo=1", {{"f\xEF\xBF\xBDo", "Parameter name must be valid UTF-8"}}},
+      {"?sort=n%C3", {{"sort", "Must be valid UTF-8"}}},
       // Several problems at once: all of them.
       {"?foo=1&order=up&bar=2",
        {{"foo", "Unknown query parameter"},
