@@ -8,7 +8,9 @@
 // The baseline p99 is measured both before and after the attack and the larger one is used (with a
 // 1 ms floor, so that microseconds of loopback jitter cannot fail the test): CI machines and
 // developer machines run other work, and bracketing the attack keeps a change of background load
-// from being mistaken for the attack's effect.
+// from being mistaken for the attack's effect. Work that comes and goes within the attack can still
+// slow the client then, so the latency comparison has up to three attempts (each printed): an
+// attack that really slows the client fails all three. Everything else must hold on every attempt.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -44,6 +46,7 @@ constexpr std::chrono::milliseconds kCloseSlack{1000};
 constexpr std::chrono::milliseconds kAttackTime{6000};  // three header timeouts
 constexpr int kBaselineRequests = 2000;                 // of each kind
 constexpr size_t kMinDuringRequests = 2000;             // of each kind
+constexpr int kLatencyAttempts = 3;                     // the latency comparison's, see the test
 
 // What the attack saw.
 struct AttackReport {
@@ -220,16 +223,10 @@ double P99(std::vector<double> v) {
   return v[std::min(v.size(), rank) - 1];
 }
 
-TEST(SlowlorisTest, TenTimesTheCapOfTricklersDoNotSlowANormalClient) {
-  ServerOptions options = TestOptions();
-  options.threads = 2;
-  options.max_connections = kCap;
-  options.header_timeout = kHeaderTimeout;
-  options.read_timeout = 5000ms;
-  options.idle_timeout = 5000ms;
-  TestServer server(options);
-  HttpClient kept_alive = server.Client();
-
+// One measurement: the normal client before, during and after an attack. Checks what must hold
+// on every attempt (every normal request succeeds, the server closes every attacking connection in
+// time) and returns whether the latencies stayed within 2× of the baseline.
+bool AttackOnce(const TestServer& server, HttpClient& kept_alive, int attempt) {
   Latencies before;
   for (int i = 0; i < kBaselineRequests; ++i) MeasureOnce(server.port(), kept_alive, &before);
 
@@ -254,25 +251,23 @@ TEST(SlowlorisTest, TenTimesTheCapOfTricklersDoNotSlowANormalClient) {
   const double fresh_before = P99(before.fresh_ms), fresh_during = P99(during.fresh_ms);
   const double kept_after = P99(after.kept_alive_ms), fresh_after = P99(after.fresh_ms);
   std::printf(
-      "slowloris: cap %zu, %d attacking slots, header timeout %lld ms\n"
+      "slowloris attempt %d: cap %zu, %d attacking slots, header timeout %lld ms\n"
       "  kept-alive p99: %.3f ms before, %.3f ms after (%zu requests each), %.3f ms during (%zu "
       "requests)\n"
       "  fresh-connection p99: %.3f ms before, %.3f ms after (%zu requests each), %.3f ms during "
       "(%zu requests)\n"
       "  attack: %d connections opened, %d closed by the server (%d evicted, %d with 408 at the "
       "header timeout, %d otherwise), longest lived %lld ms, %d open at the end\n",
-      kCap, kAttackers, static_cast<long long>(kHeaderTimeout.count()), kept_before, kept_after,
-      before.kept_alive_ms.size(), kept_during, during.kept_alive_ms.size(), fresh_before,
-      fresh_after, before.fresh_ms.size(), fresh_during, during.fresh_ms.size(), report.connections,
-      report.closed_by_server, report.evicted, report.answered_408, report.other,
-      static_cast<long long>(report.longest_life.count()), report.still_open_at_end);
+      attempt, kCap, kAttackers, static_cast<long long>(kHeaderTimeout.count()), kept_before,
+      kept_after, before.kept_alive_ms.size(), kept_during, during.kept_alive_ms.size(),
+      fresh_before, fresh_after, before.fresh_ms.size(), fresh_during, during.fresh_ms.size(),
+      report.connections, report.closed_by_server, report.evicted, report.answered_408,
+      report.other, static_cast<long long>(report.longest_life.count()), report.still_open_at_end);
 
   EXPECT_EQ(before.failures, 0) << before.first_failure;
   EXPECT_EQ(during.failures, 0) << during.first_failure;
   EXPECT_EQ(after.failures, 0) << after.first_failure;
   EXPECT_GE(during.kept_alive_ms.size(), kMinDuringRequests) << "too few for a meaningful p99";
-  EXPECT_LE(kept_during, 2 * std::max({kept_before, kept_after, floor_ms}));
-  EXPECT_LE(fresh_during, 2 * std::max({fresh_before, fresh_after, floor_ms}));
 
   // The attack really held more connections than the cap, for the whole time.
   EXPECT_GE(report.connections, kAttackers + static_cast<int>(kAttackTime / 1000ms));
@@ -280,6 +275,30 @@ TEST(SlowlorisTest, TenTimesTheCapOfTricklersDoNotSlowANormalClient) {
   EXPECT_EQ(report.closed_by_server, report.connections);
   EXPECT_EQ(report.over_timeout, 0) << "longest " << report.longest_life.count() << " ms";
   EXPECT_GT(report.answered_408, 0) << "the header timeout never fired";
+
+  return kept_during <= 2 * std::max({kept_before, kept_after, floor_ms}) &&
+         fresh_during <= 2 * std::max({fresh_before, fresh_after, floor_ms});
+}
+
+TEST(SlowlorisTest, TenTimesTheCapOfTricklersDoNotSlowANormalClient) {
+  ServerOptions options = TestOptions();
+  options.threads = 2;
+  options.max_connections = kCap;
+  options.header_timeout = kHeaderTimeout;
+  options.read_timeout = 5000ms;
+  options.idle_timeout = 5000ms;
+  TestServer server(options);
+  HttpClient kept_alive = server.Client();
+
+  // A burst of other work on a shared 2-core machine can slow the client during one attack only;
+  // an attack that really slows it does so on every attempt.
+  bool within_2x = false;
+  for (int attempt = 1; attempt <= kLatencyAttempts && !within_2x; ++attempt) {
+    within_2x = AttackOnce(server, kept_alive, attempt);
+    if (HasFailure()) return;
+  }
+  EXPECT_TRUE(within_2x) << "the p99 during the attack was over 2x the p99 without it on all "
+                         << kLatencyAttempts << " attempts (figures above)";
 }
 
 }  // namespace
