@@ -58,11 +58,19 @@ trap cleanup EXIT
 
 say() { echo "compare: $*" >&2; }
 now() { date +%s.%N; }
-# A TCP port nothing listens on.
+# A TCP port nothing listens on, outside the kernel's range for outgoing connections' local ports:
+# a port in that range may be held by a connection (of this harness's clients or anything else),
+# and a server binding it then fails with "Address already in use" (CI saw it once).
 free_port() {
-  local p
+  local lo hi first count p
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+  if ((lo - 10000 >= 2000)); then
+    first=10000 count=$((lo - 10000))
+  else
+    first=$((hi + 1)) count=$((65536 - hi - 1))
+  fi
   while :; do
-    p=$((20000 + RANDOM % 20000))
+    p=$((first + RANDOM % count))
     (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
