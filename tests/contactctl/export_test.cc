@@ -77,17 +77,26 @@ TEST_F(CtlExport, JsonFormatFromTheFileName) {
   EXPECT_NE(r.err.find("export: 5 rows, "), std::string::npos) << Describe(r);
 }
 
-TEST_F(CtlExport, UnknownChatbotOrBadFilterExitsThreeAndLeavesNoFile) {
+TEST_F(CtlExport, UnknownChatbotExitsThreeBadFilterTwoAndNeitherLeavesAFile) {
   const std::string out = tmp_.str() + "/none.csv";
   CtlResult r = Ctl({"export", "--chatbot", "no_such_bot", "-o", out});
   EXPECT_EQ(r.exit_code, 3) << Describe(r);
-  EXPECT_NE(r.err.find("export: HTTP 404: Resource not found"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.err.find("export: HTTP 404: Resource not found\n  There is no chatbot "
+                       "\"no_such_bot\" that this key can see"),
+            std::string::npos)
+      << Describe(r);
   EXPECT_FALSE(FileExists(out));
   EXPECT_FALSE(FileExists(out + ".partial"));
 
+  // A filter the server refuses is the command line's fault: usage.
   r = Ctl({"export", "--chatbot", bot_, "--filter", "shoe_size:gt=3", "-o", out});
-  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
   EXPECT_NE(r.err.find("HTTP 400"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.err.find("shoe_size"), std::string::npos) << Describe(r);
+  EXPECT_FALSE(FileExists(out));
+  r = Ctl({"export", "--chatbot", bot_, "--sort", "bogus", "-o", out});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_NE(r.err.find("sort: Unknown field 'bogus'"), std::string::npos) << Describe(r);
   EXPECT_FALSE(FileExists(out));
 }
 

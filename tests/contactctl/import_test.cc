@@ -94,11 +94,21 @@ TEST_F(CtlImport, MappingDefaultCountryAndGeneratedIds) {
   EXPECT_EQ(k1["email"].str(), "k1@example.com");
   EXPECT_EQ(Total(), 2);
 
-  // An unknown column to map is the server's 400: exit 3 with its issue.
+  // The server refuses what only the flags said (an unknown column or field to map, an unknown
+  // country): a usage error, exit 2 with the server's issue, and nothing written.
   r = Ctl({"import", file, "--chatbot", bot_, "--map", "Nope=email"});
-  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
   EXPECT_NE(r.err.find("HTTP 400"), std::string::npos) << Describe(r);
   EXPECT_NE(r.err.find("map[Nope]"), std::string::npos) << Describe(r);
+  r = Ctl({"import", file, "--chatbot", bot_, "--map", "Kunde=shoe_size"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_NE(r.err.find("map[Kunde]: Unknown field 'shoe_size'"), std::string::npos) << Describe(r);
+  r = Ctl(
+      {"import", file, "--chatbot", bot_, "--map", "Kunde=external_id", "--default-country", "XX"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_NE(r.err.find("default_country: Unknown country"), std::string::npos) << Describe(r);
+  EXPECT_FALSE(FileExists(file + ".report.json"));
+  EXPECT_EQ(Total(), 2);
 }
 
 TEST_F(CtlImport, UnmappedColumnsAreNamed) {
@@ -163,7 +173,9 @@ TEST_F(CtlImport, UnknownChatbotExitsThree) {
   const std::string file = WriteFile("a.csv", std::string(kHeader) + CsvRows(1, 2));
   CtlResult r = Ctl({"import", file, "--chatbot", "no_such_bot"});
   EXPECT_EQ(r.exit_code, 3) << Describe(r);
-  EXPECT_NE(r.err.find("HTTP 404: Resource not found"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.err.find("HTTP 404: Resource not found\n  There is no chatbot \"no_such_bot\""),
+            std::string::npos)
+      << Describe(r);
   EXPECT_FALSE(FileExists(file + ".report.json"));
 }
 

@@ -142,7 +142,7 @@ std::string DataJson(std::string_view body) {
   return simdjson::to_string(data);
 }
 
-int ReportFailure(std::string_view what, const Response& response) {
+int ReportFailure(std::string_view what, const Response& response, std::string_view on_404) {
   std::string text = "contactctl: " + std::string(what) + ": ";
   if (response.status == 0) {
     text += response.error;
@@ -151,9 +151,32 @@ int ReportFailure(std::string_view what, const Response& response) {
     const std::string detail = DescribeBody(response.body);
     if (!detail.empty()) text += ": " + detail;
     if (!response.error.empty()) text += " (" + response.error + ")";
+    if (response.status == 404 && !on_404.empty()) text += "\n  " + std::string(on_404);
   }
   std::cerr << text << "\n";
   return kExitFailure;
+}
+
+std::vector<std::string> IssueFields(std::string_view body) {
+  std::vector<std::string> fields;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::array issues;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS ||
+      root["issues"].get(issues) != simdjson::SUCCESS) {
+    return fields;
+  }
+  for (simdjson::dom::element issue : issues) {
+    std::string_view field;
+    if (issue["field"].get(field) != simdjson::SUCCESS) field = {};
+    fields.emplace_back(field);
+  }
+  return fields;
+}
+
+std::string ChatbotNotFound(std::string_view chatbot) {
+  return "There is no chatbot " + JsonQuote(chatbot) +
+         " that this key can see: check --chatbot, and the key's workspace and scope.";
 }
 
 int CallAndPrint(const Connection& connection, std::string_view what, const Request& request) {

@@ -86,8 +86,15 @@ std::string JsonQuote(std::string_view s);
 std::string DataJson(std::string_view body);
 
 // Prints why an exchange failed on stderr ("contactctl: <what>: HTTP 404: Resource not found",
-// then one line per issue, or the network error) and returns kExitFailure.
-int ReportFailure(std::string_view what, const Response& response);
+// then one line per issue, or the network error) and returns kExitFailure. `on_404`, when given,
+// is a line that says what a 404 means for this request (the server never says which resource).
+int ReportFailure(std::string_view what, const Response& response, std::string_view on_404 = {});
+
+// The `field` of each issue in an error body (none when it is not JSON or has no issues).
+std::vector<std::string> IssueFields(std::string_view body);
+
+// The line a 404 gets from a request under /chatbots/{id}/ that names nothing else.
+std::string ChatbotNotFound(std::string_view chatbot);
 
 // Sends a control-plane request; prints `data` on stdout when it succeeds (0), else reports
 // the failure (3).

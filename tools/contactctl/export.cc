@@ -170,7 +170,10 @@ int RunExport(const std::vector<std::string>& args, const GlobalOptions& global)
   if (response.status / 100 != 2) {
     progress.Interrupt();
     output.Discard();
-    return ReportFailure("export", response);
+    const int code =
+        ReportFailure("export", response, ChatbotNotFound(cl.get<std::string>("chatbot")));
+    // An export sends no body: a 400 refuses what the flags asked for (a filter, a sort, ...).
+    return response.status == 400 ? kExitUsage : code;
   }
   if (write_failed) {
     progress.Interrupt();

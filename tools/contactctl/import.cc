@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -109,6 +110,18 @@ std::string Target(const ImportFlags& flags) {
     t += "&" + PercentEncode("map[" + column + "]") + "=" + PercentEncode(field);
   }
   return t;
+}
+
+// True when a 400 names only query parameters that come from this command's flags (--map,
+// --default-country, --separator, ...): what was wrong is the command line, so it exits 2.
+bool OnlyFlagsRefused(const Response& response) {
+  if (response.status != 400) return false;
+  const std::vector<std::string> fields = IssueFields(response.body);
+  auto from_flag = [](std::string_view f) {
+    return f.starts_with("map[") || f == "format" || f == "default_country" || f == "separator" ||
+           f == "max_errors" || f == "dry_run" || f == "generate_ids";
+  };
+  return !fields.empty() && std::all_of(fields.begin(), fields.end(), from_flag);
 }
 
 // The input file, opened; size when it is a regular file.
@@ -281,9 +294,9 @@ int RunImport(const std::vector<std::string>& args, const GlobalOptions& global)
               << (read_errno != 0 ? std::strerror(read_errno) : response.error) << "\n";
     return kExitUsage;
   }
-  ReportFailure("import " + flags.file, response);
+  ReportFailure("import " + flags.file, response, ChatbotNotFound(flags.chatbot));
   if (has_data) return Conclude(flags, data, /*stopped=*/true, seconds);
-  return kExitFailure;
+  return OnlyFlagsRefused(response) ? kExitUsage : kExitFailure;
 }
 
 }  // namespace contactd::ctl
