@@ -21,27 +21,17 @@ std::string Env(const char* name) {
 
 // "message" and the issues of an error body, or the body itself when it is not that JSON.
 std::string DescribeBody(std::string_view body) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) {
+  const std::optional<ErrorBody> parsed = ParseErrorBody(body);
+  if (!parsed) {
     std::string text(body.substr(0, 500));
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     return text;
   }
-  std::string out;
-  std::string_view message;
-  if (root["message"].get(message) == simdjson::SUCCESS) out = message;
-  simdjson::dom::array issues;
-  if (root["issues"].get(issues) == simdjson::SUCCESS) {
-    for (simdjson::dom::element issue : issues) {
-      std::string_view field;
-      std::string_view text;
-      if (issue["field"].get(field) != simdjson::SUCCESS) field = {};
-      if (issue["message"].get(text) != simdjson::SUCCESS) text = {};
-      out += "\n  ";
-      if (!field.empty()) out.append(field).append(": ");
-      out.append(text);
-    }
+  std::string out = parsed->message;
+  for (const auto& [field, message] : parsed->issues) {
+    out += "\n  ";
+    if (!field.empty()) out.append(field).append(": ");
+    out.append(message);
   }
   return out;
 }
@@ -157,21 +147,24 @@ int ReportFailure(std::string_view what, const Response& response, std::string_v
   return kExitFailure;
 }
 
-std::vector<std::string> IssueFields(std::string_view body) {
-  std::vector<std::string> fields;
+std::optional<ErrorBody> ParseErrorBody(std::string_view body) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return std::nullopt;
+  ErrorBody out;
+  std::string_view message;
+  if (root["message"].get(message) == simdjson::SUCCESS) out.message = message;
   simdjson::dom::array issues;
-  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS ||
-      root["issues"].get(issues) != simdjson::SUCCESS) {
-    return fields;
+  if (root["issues"].get(issues) == simdjson::SUCCESS) {
+    for (simdjson::dom::element issue : issues) {
+      std::string_view field;
+      std::string_view text;
+      if (issue["field"].get(field) != simdjson::SUCCESS) field = {};
+      if (issue["message"].get(text) != simdjson::SUCCESS) text = {};
+      out.issues.emplace_back(field, text);
+    }
   }
-  for (simdjson::dom::element issue : issues) {
-    std::string_view field;
-    if (issue["field"].get(field) != simdjson::SUCCESS) field = {};
-    fields.emplace_back(field);
-  }
-  return fields;
+  return out;
 }
 
 std::string ChatbotNotFound(std::string_view chatbot) {

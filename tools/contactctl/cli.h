@@ -5,9 +5,11 @@
 // Thread-safety: single-threaded program.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -90,8 +92,12 @@ std::string DataJson(std::string_view body);
 // is a line that says what a 404 means for this request (the server never says which resource).
 int ReportFailure(std::string_view what, const Response& response, std::string_view on_404 = {});
 
-// The `field` of each issue in an error body (none when it is not JSON or has no issues).
-std::vector<std::string> IssueFields(std::string_view body);
+// An error body's "message" and its issues as (field, message); nullopt when it is not JSON.
+struct ErrorBody {
+  std::string message;
+  std::vector<std::pair<std::string, std::string>> issues;
+};
+std::optional<ErrorBody> ParseErrorBody(std::string_view body);
 
 // The line a 404 gets from a request under /chatbots/{id}/ that names nothing else.
 std::string ChatbotNotFound(std::string_view chatbot);

@@ -116,12 +116,14 @@ std::string Target(const ImportFlags& flags) {
 // --default-country, --separator, ...): what was wrong is the command line, so it exits 2.
 bool OnlyFlagsRefused(const Response& response) {
   if (response.status != 400) return false;
-  const std::vector<std::string> fields = IssueFields(response.body);
-  auto from_flag = [](std::string_view f) {
+  const std::optional<ErrorBody> body = ParseErrorBody(response.body);
+  auto from_flag = [](const std::pair<std::string, std::string>& issue) {
+    const std::string_view f = issue.first;
     return f.starts_with("map[") || f == "format" || f == "default_country" || f == "separator" ||
            f == "max_errors" || f == "dry_run" || f == "generate_ids";
   };
-  return !fields.empty() && std::all_of(fields.begin(), fields.end(), from_flag);
+  return body && !body->issues.empty() &&
+         std::all_of(body->issues.begin(), body->issues.end(), from_flag);
 }
 
 // The input file, opened; size when it is a regular file.
