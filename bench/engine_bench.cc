@@ -7,6 +7,8 @@
 //                     contacts, engine only; arg 0: default order (created_at desc), 1: by name
 //   BM_UpsertRocks    bulk upsert through RocksDB, sync or buffered, 1-8 writer threads (group
 //                     commit shares one fsync among concurrent writers)
+//   BM_SortColumnNewRows  1M new rows into one sort column, 1000 per SetMany(), as an import
+//                     adds them; random, ascending or three keys
 // Threads of one benchmark write to one shared chatbot, the hard case for the write path.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -14,10 +16,14 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <span>
+#include <vector>
 
 #include "bench/datagen.h"
 #include "engine/engine.h"
 #include "engine/memory_storage.h"
+#include "engine/search/search_index.h"
+#include "engine/search/sort_column.h"
 #include "persist/rocks_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -263,6 +269,28 @@ BENCHMARK(BM_UpsertRocks)
     ->Threads(2)
     ->Threads(8)
     ->UseRealTime();
+
+// One sort column (as each of a chatbot's sortable fields has) filled with 1M new rows in batches
+// of 1000, as an import fills it; arg 0: random keys (names, emails), 1: ascending keys
+// (created_at), 2: three keys (a boolean and its absence, a plan).
+void BM_SortColumnNewRows(benchmark::State& state) {
+  constexpr search::Row kRows = 1'000'000;
+  std::vector<search::SortColumn::Change> changes(kRows);
+  std::mt19937_64 rng(5);
+  for (search::Row row = 0; row < kRows; ++row) {
+    const uint64_t key = state.range(0) == 0 ? rng() : state.range(0) == 1 ? row : rng() % 3;
+    changes[row] = {row, key};
+  }
+  for (auto _ : state) {
+    search::SortColumn column(search::kBucketRows);
+    for (size_t i = 0; i < kRows; i += kBatch) {
+      column.SetMany(std::span(changes).subspan(i, kBatch));
+    }
+    benchmark::DoNotOptimize(column.bucket_count());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRows));
+}
+BENCHMARK(BM_SortColumnNewRows)->ArgName("keys")->Arg(0)->Arg(1)->Arg(2)->Iterations(3);
 
 }  // namespace
 }  // namespace contactd::bench

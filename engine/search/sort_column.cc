@@ -90,13 +90,26 @@ void SortColumn::Erase(Row row) { Set(row, std::nullopt); }
 // index, i + 2A its container, i + A its place in the container, and change i is set. The bucket
 // found is only a hint: the sets in between may split or merge buckets.
 // Rows above every row the column has (an import's new contacts) are known to be new without a
-// lookup, and join with_value_ together at the end.
+// lookup, and join with_value_ together at the end; but not in a batch that repeats such a row,
+// where the later change must see the earlier one: unless the batch lists them in ascending
+// order, Set() takes them all.
 void SortColumn::SetMany(std::span<const Change> changes) {
   const bool empty = with_value_.isEmpty();
   const Row top = empty ? 0 : with_value_.maximum();
+  const auto is_new = [&](Row row) { return empty || row > top; };
+  bool append = true;
+  std::optional<Row> last_new;
+  for (const Change& c : changes) {
+    if (!is_new(c.row)) continue;
+    if (last_new && c.row <= *last_new) {
+      append = false;
+      break;
+    }
+    last_new = c.row;
+  }
   std::vector<Row> appended;
   const auto set = [&](const Change& c) {
-    if (c.key && (empty || c.row > top)) {
+    if (append && c.key && is_new(c.row)) {
       InsertKey(c.row, *c.key);
       appended.push_back(c.row);
     } else {

@@ -409,6 +409,28 @@ TEST(SortColumnTest, SetManyEqualsSetInTurn) {
   }
 }
 
+// New rows (above every row the column has) join the column together at the end of SetMany():
+// one that repeats in the batch, out of order or losing its value, still ends in one bucket.
+TEST(SortColumnTest, SetManyRepeatingNewRows) {
+  for (const size_t target : {size_t{1}, kOneBucket}) {
+    SortColumn c(target);
+    Model model(12);
+    const std::vector<SortColumn::Change> first = {{5, 10}, {3, 20}, {5, 30}, {7, 40}, {7, {}}};
+    c.SetMany(first);
+    model[3] = 20;
+    model[5] = 30;
+    ASSERT_TRUE(Valid(c, model)) << "target " << target;
+    const std::vector<SortColumn::Change> second = {{9, 1}, {8, 2}, {9, 3}, {3, {}}, {11, 4}};
+    c.SetMany(second);
+    model[9] = 3;
+    model[8] = 2;
+    model[3].reset();
+    model[11] = 4;
+    ASSERT_TRUE(Valid(c, model)) << "target " << target;
+    EXPECT_EQ(c.Range(0, kMaxKey).cardinality(), 4u);
+  }
+}
+
 // Asserts that keys are non-decreasing, and increasing where `strict` says so.
 template <typename T, typename F>
 void ExpectOrdered(const std::vector<T>& values, F key_of, const std::vector<bool>& strict) {
