@@ -90,9 +90,9 @@ void SortColumn::Erase(Row row) { Set(row, std::nullopt); }
 // index, i + 2A its container, i + A its place in the container, and change i is set. The bucket
 // found is only a hint: the sets in between may split or merge buckets.
 // Rows above every row the column has (an import's new contacts) are known to be new without a
-// lookup, and join with_value_ together at the end; but not in a batch that repeats such a row,
-// where the later change must see the earlier one: unless the batch lists them in ascending
-// order, Set() takes them all.
+// lookup, and join with_value_ together at the end. That needs the batch to list them in strictly
+// ascending order (a repeated row's later change must see the earlier one); otherwise Set()
+// takes every change.
 void SortColumn::SetMany(std::span<const Change> changes) {
   const bool empty = with_value_.isEmpty();
   const Row top = empty ? 0 : with_value_.maximum();
