@@ -9,6 +9,8 @@
 //                     commit shares one fsync among concurrent writers)
 //   BM_SortColumnNewRows  1M new rows into one sort column, 1000 per SetMany(), as an import
 //                     adds them; random, ascending or three keys
+//   BM_FoldContacts   the search fold of the generated names and emails (40% of the names are
+//                     accented Latin); arg 0: FoldTo() as the index calls it, 1: utf8proc alone
 // Threads of one benchmark write to one shared chatbot, the hard case for the write path.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -22,6 +24,7 @@
 #include "bench/datagen.h"
 #include "engine/engine.h"
 #include "engine/memory_storage.h"
+#include "engine/search/fold.h"
 #include "engine/search/search_index.h"
 #include "engine/search/sort_column.h"
 #include "persist/rocks_store.h"
@@ -291,6 +294,23 @@ void BM_SortColumnNewRows(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kRows));
 }
 BENCHMARK(BM_SortColumnNewRows)->ArgName("keys")->Arg(0)->Arg(1)->Arg(2)->Iterations(3);
+
+// The fold of 100k generated contacts' names and emails, as SearchIndex::EntryOf folds them.
+void BM_FoldContacts(benchmark::State& state) {
+  const std::vector<GeneratedContact> contacts = ContactGenerator(1).Batch(0, 100'000);
+  const auto fold = state.range(0) == 0 ? &search::FoldTo : &search::FoldToWithoutTable;
+  std::string out;
+  for (auto _ : state) {
+    for (const GeneratedContact& c : contacts) {
+      out.clear();
+      fold(c.name, &out);
+      fold(c.email, &out);
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * contacts.size()));
+}
+BENCHMARK(BM_FoldContacts)->ArgName("utf8proc")->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace contactd::bench

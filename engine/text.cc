@@ -35,6 +35,38 @@ size_t PrintableAsciiPrefix(std::string_view s) {
 
 }  // namespace
 
+size_t AsciiPrefix(std::string_view s) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if ((w & kHigh) != 0) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
+void LowerAscii(char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    // With every byte's high bit clear, adding 0x80 - 'A' (or 0x80 - 'Z' - 1) sets a byte's high
+    // bit exactly when it is >= 'A' (or > 'Z'), without a carry into the next byte.
+    const uint64_t low = w & ~kHigh;
+    const uint64_t upper = ((low + kOnes * (0x80 - 'A')) ^ (low + kOnes * (0x80 - 'Z' - 1))) & ~w &
+                           kHigh;  // bytes >= 0x80 are no letter
+    w |= upper >> 2;               // 0x80 >> 2 is 0x20, 'A' - 'a'
+    std::memcpy(p + i, &w, 8);
+  }
+  for (; i < n; ++i) {
+    if (p[i] >= 'A' && p[i] <= 'Z') p[i] = static_cast<char>(p[i] + 32);
+  }
+}
+
 bool IsPrintableAscii(std::string_view s) { return PrintableAsciiPrefix(s) == s.size(); }
 
 bool IsValidUtf8(std::string_view s) {

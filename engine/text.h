@@ -17,6 +17,13 @@ std::string ReplaceInvalidUtf8(std::string_view s);
 // True when every byte is printable ASCII (0x20-0x7e): valid UTF-8 without control characters.
 bool IsPrintableAscii(std::string_view s);
 
+// Length of the prefix of `s` made of ASCII (bytes below 0x80), read 8 bytes at a time.
+size_t AsciiPrefix(std::string_view s);
+
+// Lower-cases the ASCII letters A-Z among the `n` bytes at `p`, 8 bytes at a time; other bytes
+// stay as they are.
+void LowerAscii(char* p, size_t n);
+
 // True when `s` holds a C0 control character or DEL; tab, LF and CR count only when
 // `allow_whitespace` is false.
 bool HasControlChars(std::string_view s, bool allow_whitespace = false);

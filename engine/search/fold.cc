@@ -3,7 +3,11 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <vector>
+
+#include "engine/text.h"
 
 namespace contactd::search {
 namespace {
@@ -38,25 +42,8 @@ utf8proc_int32_t BaseLetter(utf8proc_int32_t c, void*) {
   }
 }
 
-}  // namespace
-
-void FoldTo(std::string_view s, std::string* out) {
-  bool ascii = true;
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {
-    const size_t at = out->size();
-    out->append(s);
-    for (size_t i = at; i < out->size(); ++i) {
-      char& c = (*out)[i];
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
-    return;
-  }
+// The utf8proc path: any valid UTF-8.
+void FoldWithUtf8proc(std::string_view s, std::string* out) {
   // utf8proc_map_custom() would decompose twice (once to size its buffer) and allocate: decompose
   // once into this thread's buffer, which grows as needed, then re-encode in place.
   thread_local std::vector<utf8proc_int32_t> buffer;
@@ -84,6 +71,101 @@ void FoldTo(std::string_view s, std::string* out) {
   }
   if (buffer.size() > kKeptBuffer) buffer = std::vector<utf8proc_int32_t>(kKeptBuffer);
 }
+
+// The folds of single Latin code points, U+0080-U+024F and U+1E00-U+1EFF (accented and
+// Vietnamese letters), found once with utf8proc. A text of ASCII and these code points folds one
+// code point at a time: each one's fold is context-free, as none is a combining mark and none
+// folds to one that composes with its neighbour (tests/engine/search/fold_test.cc checks every
+// pair against utf8proc).
+class LatinFolds {
+ public:
+  LatinFolds() {
+    for (char32_t c = 0x80; c < kEnd; ++c) {
+      if (c == kLatinEnd) c = kExtendedBegin;
+      std::string one;
+      AppendUtf8(c, &one);
+      std::string folded;
+      FoldWithUtf8proc(one, &folded);
+      Fold& f = folds_[Index(c)];
+      if (folded.size() <= f.bytes.size()) {
+        std::copy(folded.begin(), folded.end(), f.bytes.begin());
+        f.size = static_cast<uint8_t>(folded.size());
+      }
+    }
+  }
+
+  // Appends the fold of `s`; false (with *out unchanged) if `s` has a code point outside the
+  // table. Reads only within `s`, whatever its bytes; REQUIRES valid UTF-8 for a true fold.
+  bool AppendFold(std::string_view s, std::string* out) const {
+    const size_t at = out->size();
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    out->reserve(at + s.size());
+    while (p < end) {
+      const size_t ascii = text::AsciiPrefix(
+          std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(end - p)));
+      if (ascii != 0) {
+        out->append(reinterpret_cast<const char*>(p), ascii);
+        text::LowerAscii(out->data() + out->size() - ascii, ascii);
+        p += ascii;
+        if (p == end) break;
+      }
+      const unsigned char b = *p;
+      // Only well-formed sequences of the table's code points are decoded (U+1E00-U+1EFF is
+      // E1 B8-BB xx); anything else goes to utf8proc.
+      auto continuation = [](unsigned char x) { return (x & 0xC0) == 0x80; };
+      size_t index = folds_.size();
+      if (b >= 0xC2 && b < 0xE0 && end - p >= 2 && continuation(p[1])) {
+        const char32_t c = (b & 0x1F) << 6 | (p[1] & 0x3F);
+        if (c < kLatinEnd) index = c;
+        p += 2;
+      } else if (b == 0xE1 && end - p >= 3 && p[1] >= 0xB8 && p[1] <= 0xBB && continuation(p[2])) {
+        index = kLatinEnd + ((p[1] & 0x3F) << 6 | (p[2] & 0x3F)) - (kExtendedBegin & 0xFFF);
+        p += 3;
+      }
+      if (index == folds_.size() || folds_[index].size == kUnknown) {
+        out->resize(at);
+        return false;
+      }
+      const Fold& f = folds_[index];
+      out->append(f.bytes.data(), f.size);
+    }
+    return true;
+  }
+
+ private:
+  static constexpr char32_t kLatinEnd = 0x250;
+  static constexpr char32_t kExtendedBegin = 0x1E00;
+  static constexpr char32_t kEnd = 0x1F00;
+  static constexpr uint8_t kUnknown = 0xFF;  // a fold longer than `bytes`: left to utf8proc
+
+  struct Fold {
+    std::array<char, 7> bytes{};
+    uint8_t size = kUnknown;
+  };
+
+  static size_t Index(char32_t c) { return c < kLatinEnd ? c : c - kExtendedBegin + kLatinEnd; }
+  static void AppendUtf8(char32_t c, std::string* out) {
+    if (c < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | c >> 6));
+    } else {
+      out->push_back(static_cast<char>(0xE0 | c >> 12));
+      out->push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F)));
+    }
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+
+  std::array<Fold, kLatinEnd + (kEnd - kExtendedBegin)> folds_;
+};
+
+}  // namespace
+
+void FoldTo(std::string_view s, std::string* out) {
+  static const LatinFolds latin;
+  if (!latin.AppendFold(s, out)) FoldWithUtf8proc(s, out);
+}
+
+void FoldToWithoutTable(std::string_view s, std::string* out) { FoldWithUtf8proc(s, out); }
 
 std::string Fold(std::string_view s) {
   std::string out;

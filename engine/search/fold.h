@@ -4,7 +4,8 @@
 // (utf8proc COMPAT | CASEFOLD | STRIPMARK), so "José" and "JOSE" both fold to "jose", "Müller" to
 // "muller", "ﬁle" to "file" and "Straße" to "strasse"; letters with a stroke that Unicode does not
 // decompose map to their base letter ("Łukasz" folds to "lukasz", "Søren" to "soren"). ASCII is
-// only lower-cased, without utf8proc.
+// only lower-cased, and Latin letters (U+0080-U+024F, U+1E00-U+1EFF) are folded one by one from a
+// table that utf8proc fills once; any other text goes through utf8proc.
 // Digits() keeps the ASCII digits of a phone number, so "+1 (415) 555-0100" is "14155550100".
 //
 // Thread-safety: pure functions.
@@ -19,6 +20,8 @@ namespace contactd::search {
 std::string Fold(std::string_view s);
 // Appends Fold(s) to *out.
 void FoldTo(std::string_view s, std::string* out);
+// FoldTo() through utf8proc alone, without the ASCII and Latin fast paths: for tests of them.
+void FoldToWithoutTable(std::string_view s, std::string* out);
 
 // The ASCII digits of `s`, in order.
 std::string Digits(std::string_view s);

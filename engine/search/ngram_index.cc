@@ -353,7 +353,15 @@ namespace {
 // otherwise allocate and zero again for every batch.
 class BulkBuilder {
  public:
-  void set_row(Row row) { row_ = row; }
+  // The row the next grams belong to: all its hot grams go to one word of hot_.
+  void set_row(Row row) {
+    row_ = row;
+    const uint32_t word = (row >> 6) & (kChunkWords - 1);
+    lo_word_ = std::min(lo_word_, word);
+    hi_word_ = std::max(hi_word_, word);
+    hot_word_ = hot_.get() + size_t{word} * kHot;
+    row_bit_ = uint64_t{1} << (row & 63);
+  }
   const uint64_t* hot() const { return hot_.get(); }
 
   void Gram(uint32_t space, uint32_t c0, uint32_t c1, uint32_t c) {
@@ -470,10 +478,7 @@ class BulkBuilder {
   }
   void Push(uint32_t id) {
     if (id < kHot) {
-      const uint32_t word = (row_ >> 6) & 1023;
-      lo_word_ = std::min(lo_word_, word);
-      hi_word_ = std::max(hi_word_, word);
-      hot_[word * kHot + id] |= uint64_t{1} << (row_ & 63);
+      hot_word_[id] |= row_bit_;
     } else {
       buckets_[id % kBuckets].push_back(uint64_t{id / kBuckets} << 32 | row_);
     }
@@ -486,7 +491,9 @@ class BulkBuilder {
   // reads.
   std::unique_ptr<uint64_t[], decltype(&std::free)> hot_{
       static_cast<uint64_t*>(std::calloc(kChunkWords * kHot, sizeof(uint64_t))), &std::free};
-  uint32_t lo_word_ = kChunkWords, hi_word_ = 0;  // the words of hot_ pushed to since Flush
+  uint32_t lo_word_ = kChunkWords, hi_word_ = 0;  // the words of hot_ set_row() chose since Flush
+  uint64_t* hot_word_ = nullptr;                  // the current row's: its words of hot_ ...
+  uint64_t row_bit_ = 0;                          // ... and its bit in each
   std::array<uint64_t, kChunkWords> words_{};     // one id's bitset; zero outside a Flush
   // The current chunk's (id / kBuckets, row) pairs, by id % kBuckets, in row order.
   std::vector<std::vector<uint64_t>> buckets_ = std::vector<std::vector<uint64_t>>(kBuckets);
