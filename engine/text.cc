@@ -10,13 +10,6 @@
 namespace contactd::text {
 namespace {
 
-bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  }
-  return true;
-}
-
 // Length of the prefix of `s` made of printable ASCII (0x20-0x7e), read 8 bytes at a time.
 size_t PrintableAsciiPrefix(std::string_view s) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
@@ -121,11 +114,9 @@ bool HasControlChars(std::string_view s, bool allow_whitespace) {
 }
 
 std::string CaseFold(std::string_view s) {
-  if (IsAscii(s)) {
+  if (AsciiPrefix(s) == s.size()) {
     std::string out(s);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    LowerAscii(out.data(), out.size());
     return out;
   }
   utf8proc_uint8_t* folded = nullptr;

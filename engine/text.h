@@ -3,6 +3,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -36,18 +37,11 @@ std::string CaseFold(std::string_view s);
 // for emails). Returns what f returns.
 template <typename F>
 auto WithCaseFolded(std::string_view s, F&& f) {
-  if (s.size() <= 256) {
+  if (s.size() <= 256 && AsciiPrefix(s) == s.size()) {
     char buf[256];
-    bool ascii = true;
-    for (size_t i = 0; i < s.size(); ++i) {
-      const char c = s[i];
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        ascii = false;
-        break;
-      }
-      buf[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-    }
-    if (ascii) return f(std::string_view(buf, s.size()));
+    std::copy(s.begin(), s.end(), buf);
+    LowerAscii(buf, s.size());
+    return f(std::string_view(buf, s.size()));
   }
   const std::string folded = CaseFold(s);
   return f(std::string_view(folded));
