@@ -9,8 +9,9 @@
 //                     commit shares one fsync among concurrent writers)
 //   BM_SortColumnNewRows  1M new rows into one sort column, 1000 per SetMany(), as an import
 //                     adds them; random, ascending or three keys
-//   BM_FoldContacts   the search fold of the generated names and emails (40% of the names are
-//                     accented Latin); arg 0: FoldTo() as the index calls it, 1: utf8proc alone
+//   BM_FoldContacts   the search fold of the generated names and emails (about half the names
+//                     have an accented Latin letter); arg 0: FoldTo() as the index calls it,
+//                     1: utf8proc alone
 // Threads of one benchmark write to one shared chatbot, the hard case for the write path.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
