@@ -52,7 +52,7 @@ void LowerAscii(char* p, size_t n) {
     const uint64_t low = w & ~kHigh;
     const uint64_t upper = ((low + kOnes * (0x80 - 'A')) ^ (low + kOnes * (0x80 - 'Z' - 1))) & ~w &
                            kHigh;  // bytes >= 0x80 are no letter
-    w |= upper >> 2;               // 0x80 >> 2 is 0x20, 'A' - 'a'
+    w |= upper >> 2;               // 0x80 >> 2 is 0x20, 'a' - 'A'
     std::memcpy(p + i, &w, 8);
   }
   for (; i < n; ++i) {

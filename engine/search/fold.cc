@@ -95,7 +95,7 @@ class LatinFolds {
   }
 
   // Appends the fold of `s`; false (with *out unchanged) if `s` has a code point outside the
-  // table. Reads only within `s`, whatever its bytes; REQUIRES valid UTF-8 for a true fold.
+  // table or a malformed sequence (both left to utf8proc). Never reads past the end of `s`.
   bool AppendFold(std::string_view s, std::string* out) const {
     const size_t at = out->size();
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
