@@ -305,8 +305,14 @@ std::unique_ptr<SearchIndex::NgramUpdate> SearchIndex::TakeNgramUpdate(size_t mi
 std::unique_ptr<SearchIndex::NgramUpdate> SearchIndex::TakeUpdate() {
   auto update = std::make_unique<NgramUpdate>();
   update->new_rows = unindexed_;
-  update->new_texts.reserve(unindexed_.cardinality());
-  for (Row row : unindexed_) update->new_texts.emplace_back(arena_.Get(row));
+  update->new_text_ends.reserve(unindexed_.cardinality());
+  size_t bytes = 0;
+  for (Row row : unindexed_) bytes += arena_.Get(row).size();
+  update->new_text_bytes.reserve(bytes);
+  for (Row row : unindexed_) {
+    update->new_text_bytes += arena_.Get(row);
+    update->new_text_ends.push_back(update->new_text_bytes.size());
+  }
   update->old_texts = stale_text_;
   update->stale_rows = stale_;
   update_out_ = true;
@@ -319,9 +325,9 @@ void SearchIndex::NgramUpdate::Build() {
   removed.BuildBatch(old_rows, [this](Row row, std::vector<NgramIndex::Field>* fields) {
     NgramFields(old_texts.at(row), fields);
   });
-  size_t next = 0;  // BuildBatch() asks for the rows in ascending order, as new_texts holds them
+  size_t next = 0;  // BuildBatch() asks for the rows in ascending order, as NewText() has them
   added.BuildBatch(new_rows, [this, &next](Row, std::vector<NgramIndex::Field>* fields) {
-    NgramFields(new_texts[next++], fields);
+    NgramFields(NewText(next++), fields);
   });
   built = true;
 }
@@ -337,14 +343,14 @@ void SearchIndex::InstallNgramUpdate(std::unique_ptr<NgramUpdate> update) {
   // and stays stale only if it was given a text since.
   stale_ -= (update->stale_rows - update->new_rows) - unindexed_;
   std::vector<Row> current;  // new rows whose postings now hold their text, ascending
-  current.reserve(update->new_texts.size());
+  current.reserve(update->new_text_ends.size());
   size_t i = 0;
   for (Row row : update->new_rows) {
-    std::string& text = update->new_texts[i++];
+    const std::string_view text = update->NewText(i++);
     if (alive_.contains(row) && arena_.Get(row) == text) {
       current.push_back(row);
     } else {  // changed or erased since: the postings now hold a text that is not the row's
-      stale_text_.insert_or_assign(row, std::move(text));
+      stale_text_.insert_or_assign(row, std::string(text));
     }
   }
   const roaring::Roaring indexed(current.size(), current.data());

@@ -37,6 +37,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <roaring/roaring.hh>
@@ -102,8 +103,15 @@ class SearchIndex {
 
    private:
     friend class SearchIndex;
-    roaring::Roaring new_rows;                        // the unindexed rows when taken
-    std::vector<std::string> new_texts;               // their texts, in row order
+    // The text of the i-th of new_rows.
+    std::string_view NewText(size_t i) const {
+      const size_t begin = i == 0 ? 0 : new_text_ends[i - 1];
+      return std::string_view(new_text_bytes).substr(begin, new_text_ends[i] - begin);
+    }
+
+    roaring::Roaring new_rows;          // the unindexed rows when taken
+    std::string new_text_bytes;         // their texts, in row order, one after another (one
+    std::vector<size_t> new_text_ends;  // allocation, not one per row), and where each ends
     absl::flat_hash_map<Row, std::string> old_texts;  // the indexed texts of stale rows
     roaring::Roaring stale_rows;                      // the stale rows when taken
     NgramIndex added, removed;
