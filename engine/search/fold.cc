@@ -82,10 +82,11 @@ class LatinFolds {
   LatinFolds() {
     for (char32_t c = 0x80; c < kEnd; ++c) {
       if (c == kLatinEnd) c = kExtendedBegin;
-      std::string one;
-      AppendUtf8(c, &one);
+      utf8proc_uint8_t one[4];
+      const utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(c), one);
       std::string folded;
-      FoldWithUtf8proc(one, &folded);
+      FoldWithUtf8proc(std::string_view(reinterpret_cast<const char*>(one), static_cast<size_t>(n)),
+                       &folded);
       Fold& f = folds_[Index(c)];
       if (folded.size() <= f.bytes.size()) {
         std::copy(folded.begin(), folded.end(), f.bytes.begin());
@@ -145,15 +146,6 @@ class LatinFolds {
   };
 
   static size_t Index(char32_t c) { return c < kLatinEnd ? c : c - kExtendedBegin + kLatinEnd; }
-  static void AppendUtf8(char32_t c, std::string* out) {
-    if (c < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | c >> 6));
-    } else {
-      out->push_back(static_cast<char>(0xE0 | c >> 12));
-      out->push_back(static_cast<char>(0x80 | (c >> 6 & 0x3F)));
-    }
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 
   std::array<Fold, kLatinEnd + (kEnd - kExtendedBegin)> folds_;
 };
