@@ -2,8 +2,8 @@
 # Instructions contactd executes for the import of bench/transfer/run.sh, counted by valgrind's
 # callgrind, which instruments only while the import runs. On a shared VM whose speed changes by
 # a third from one run to the next, wall-clock and CPU time cannot show a change of a few percent;
-# the instruction count repeats to within 0.2%. It does not see cache misses or waits, so a
-# change measured here is checked with run.sh too.
+# the instruction count repeats to within half a percent. It does not see cache misses or waits,
+# so a change measured here is checked with run.sh too.
 #
 #   bench/transfer/instructions.sh [ROWS] [BINARY]    (default 100000 rows, the build's contactd)
 #
