@@ -1,6 +1,9 @@
 #include "engine/validate.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string_view>
 
 #include "engine/attr_value.h"
 #include "engine/text.h"
@@ -8,9 +11,30 @@
 namespace contactd {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAlnum(char c) { return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsHighByte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsAlnum(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool IsHighByte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
+// Which bytes an email's local part and domain labels may hold, by byte (a table: every write
+// checks its emails byte by byte).
+constexpr uint8_t kLocalByte = 1;   // letters, digits, UTF-8 bytes and !#$%&'*+/=?^_`{|}~.-
+constexpr uint8_t kDomainByte = 2;  // letters, digits, UTF-8 bytes and -
+constexpr std::array<uint8_t, 256> kEmailBytes = [] {
+  std::array<uint8_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    if (IsAlnum(c) || IsHighByte(c)) t[b] = kLocalByte | kDomainByte;
+  }
+  for (char c : std::string_view("!#$%&'*+/=?^_`{|}~.-"))
+    t[static_cast<unsigned char>(c)] |= kLocalByte;
+  t['-'] |= kDomainByte;
+  return t;
+}();
+bool EmailByteIs(char c, uint8_t kind) {
+  return (kEmailBytes[static_cast<unsigned char>(c)] & kind) != 0;
+}
 
 std::string CheckText(std::string_view s, size_t max_bytes) { return CheckPlainText(s, max_bytes); }
 
@@ -18,11 +42,9 @@ bool CheckLocalPart(std::string_view local) {
   if (local.empty() || local.size() > 64 || local.front() == '.' || local.back() == '.') {
     return false;
   }
-  static constexpr std::string_view kSpecials = "!#$%&'*+/=?^_`{|}~.-";
   char prev = 0;
   for (char c : local) {
-    if (c == '.' && prev == '.') return false;
-    if (!IsAlnum(c) && !IsHighByte(c) && kSpecials.find(c) == std::string_view::npos) return false;
+    if ((c == '.' && prev == '.') || !EmailByteIs(c, kLocalByte)) return false;
     prev = c;
   }
   return true;
@@ -40,7 +62,7 @@ bool CheckDomain(std::string_view domain) {
       return false;
     }
     for (char c : label) {
-      if (!IsAlnum(c) && !IsHighByte(c) && c != '-') return false;
+      if (!EmailByteIs(c, kDomainByte)) return false;
     }
     ++labels;
     start = end + 1;

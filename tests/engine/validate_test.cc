@@ -61,6 +61,26 @@ TEST(CheckEmailTest, RejectsInvalidAddresses) {
   EXPECT_EQ(CheckEmail("sam\xff@acme.com"), "Must be valid UTF-8");
 }
 
+// Every printable ASCII byte inside the local part and inside a domain label, against the rule:
+// the local part takes letters, digits and !#$%&'*+/=?^_`{|}~.- (no two dots in a row), a label
+// letters, digits and - (dots separate labels). UTF-8 letters are allowed in both.
+TEST(CheckEmailTest, EveryPrintableByteInTheLocalPartAndTheDomainAsTheRuleSays) {
+  const std::string specials = "!#$%&'*+/=?^_`{|}~.-";
+  for (int b = 0x20; b < 0x7f; ++b) {
+    const char c = static_cast<char>(b);
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const bool in_local = alnum || specials.find(c) != std::string::npos;
+    const bool in_label = alnum || c == '-' || c == '.';
+    const std::string local = std::string("a") + c + "b@example.com";
+    const std::string domain = std::string("ab@ex") + c + "ample.com";
+    EXPECT_EQ(CheckEmail(local), in_local ? "" : "Invalid email") << local;
+    EXPECT_EQ(CheckEmail(domain), in_label ? "" : "Invalid email") << domain;
+  }
+  EXPECT_EQ(CheckEmail("Zo\xC3\xAB@b\xC3\xBC"
+                       "cher.de"),
+            "");  // UTF-8 in both parts
+}
+
 TEST(CheckPhoneTest, AcceptsValidNumbers) {
   for (const char* s :
        {"+14155550100", "415-555-0100", "(415) 555-0100", "+44 20 7946 0958", "123", "415.555.0100",
