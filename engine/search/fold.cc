@@ -167,10 +167,12 @@ std::string Fold(std::string_view s) {
 }
 
 std::string Digits(std::string_view s) {
-  std::string out;
+  std::string out(s.size(), '\0');  // written in place: push_back() checks capacity per byte
+  size_t n = 0;
   for (char c : s) {
-    if (c >= '0' && c <= '9') out.push_back(c);
+    if (c >= '0' && c <= '9') out[n++] = c;
   }
+  out.resize(n);
   return out;
 }
 
