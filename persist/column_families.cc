@@ -7,6 +7,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/table.h>
 
+#include "persist/append_memtable.h"
 #include "persist/max_merge.h"
 
 namespace contactd::persist {
@@ -22,19 +23,20 @@ struct CfSpec {
   int max_write_buffers;      // memtables (one active, the rest waiting for flush)
   size_t block_bytes;         // SST data block size
   bool max_merge;             // values are counters merged with MaxMergeOperator
+  bool append_memtable;       // keys mostly ascend: AppendMemTableRepFactory, not the skip list
 };
 
 // The one table of column families. Small entities (control plane) get small memtables; contacts
 // take nearly every write, so they get large memtables and larger blocks (scanned once at start-up,
-// never point-read).
+// never point-read), and a memtable that appends: new contacts' keys ascend.
 constexpr std::array<CfSpec, kCfCount> kCfs = {{
-    {Cf::kDefault, "default", 1 * kMiB, 2, 4096, false},
-    {Cf::kMeta, "meta", 1 * kMiB, 2, 4096, true},
-    {Cf::kWorkspaces, "workspaces", 4 * kMiB, 2, 4096, false},
-    {Cf::kChatbots, "chatbots", 4 * kMiB, 2, 4096, false},
-    {Cf::kAttributes, "attributes", 4 * kMiB, 2, 4096, false},
-    {Cf::kApiKeys, "apikeys", 4 * kMiB, 2, 4096, false},
-    {Cf::kContacts, "contacts", 64 * kMiB, 4, 16 * 1024, false},
+    {Cf::kDefault, "default", 1 * kMiB, 2, 4096, false, false},
+    {Cf::kMeta, "meta", 1 * kMiB, 2, 4096, true, false},
+    {Cf::kWorkspaces, "workspaces", 4 * kMiB, 2, 4096, false, false},
+    {Cf::kChatbots, "chatbots", 4 * kMiB, 2, 4096, false, false},
+    {Cf::kAttributes, "attributes", 4 * kMiB, 2, 4096, false, false},
+    {Cf::kApiKeys, "apikeys", 4 * kMiB, 2, 4096, false, false},
+    {Cf::kContacts, "contacts", 64 * kMiB, 4, 16 * 1024, false, true},
 }};
 
 constexpr bool InCfOrder() {
@@ -52,6 +54,7 @@ const char* CfName(Cf cf) { return kCfs[static_cast<size_t>(cf)].name; }
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors(
     const rocksdb::ColumnFamilyOptions& base) {
   auto merge = std::make_shared<MaxMergeOperator>();
+  auto append_memtable = std::make_shared<AppendMemTableRepFactory>();
   // One small block cache for all: scans bypass it (fill_cache = false), so it only holds what
   // compactions and the rare read touch.
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(8 * kMiB);
@@ -73,6 +76,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors(
     table.filter_policy.reset();
     o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
     if (spec.max_merge) o.merge_operator = merge;
+    if (spec.append_memtable) o.memtable_factory = append_memtable;
     out.emplace_back(spec.name, std::move(o));
   }
   return out;

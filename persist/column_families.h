@@ -29,7 +29,8 @@ inline constexpr size_t kCfCount = 7;
 const char* CfName(Cf cf);
 
 // The descriptors to open the store with, in Cf order, each built from `base` plus its own
-// tuning (write buffers, block size, merge operator).
+// tuning (write buffers, block size, merge operator, memtable). The contacts' memtable needs
+// DBOptions::allow_concurrent_memtable_write = false (persist/append_memtable.h).
 std::vector<rocksdb::ColumnFamilyDescriptor> CfDescriptors(
     const rocksdb::ColumnFamilyOptions& base);
 

@@ -35,6 +35,9 @@ rocksdb::DBOptions MakeDbOptions(rocksdb::Env* env) {
   db.create_if_missing = true;
   db.create_missing_column_families = true;
   db.paranoid_checks = true;
+  // The contacts' memtable (persist/append_memtable.h) takes one insert at a time; a write group's
+  // leader inserts the whole group.
+  db.allow_concurrent_memtable_write = false;
   // A torn last record (a crash mid-write, never an acknowledged one) is dropped; any other damage
   // to the write-ahead log fails the open instead of silently starting from less data.
   db.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;

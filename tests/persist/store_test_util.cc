@@ -81,6 +81,7 @@ RawDb::RawDb(const std::string& path) {
   rocksdb::DBOptions options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
+  options.allow_concurrent_memtable_write = false;  // as CfDescriptors() requires
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   const rocksdb::Status s = rocksdb::DB::Open(
