@@ -54,6 +54,11 @@ ContactTable::KeyHashes ContactTable::HashesOf(RecordView record) {
   return h;
 }
 
+ContactTable::KeyHashes ContactTable::HashesOf(RecordView record, std::string_view folded_email) {
+  return {.external_id = Hash32(record.external_id()),
+          .email = std::max<uint32_t>(1, Hash32(folded_email))};
+}
+
 void ContactTable::Index(Row row) {
   const KeyHashes h = hashes_[row];
   by_external_id_.insert(Slot{row, h.external_id});

@@ -48,6 +48,9 @@ class ContactTable {
     uint32_t email = 0;  // 0: no email (a real hash of 0 is stored as 1)
   };
   static KeyHashes HashesOf(RecordView record);
+  // As HashesOf(record), without folding the email again. REQUIRES: the record has an email, and
+  // `folded_email` is text::CaseFold() of it.
+  static KeyHashes HashesOf(RecordView record, std::string_view folded_email);
 
   // Adds a contact. REQUIRES: no contact has its external_id or (folded) email; `hashes` are
   // HashesOf(record).

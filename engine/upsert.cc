@@ -275,7 +275,10 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
       c.updated_at = now;
     }
     b->records[i] = Record::Encode(c);
-    b->hashes[i] = ContactTable::HashesOf(b->records[i].view());
+    // An item that sets the email had it folded for its intent key (BatchIntentKeys).
+    const bool folded = i < b->folded_emails.size() && !b->folded_emails[i].empty();
+    b->hashes[i] = folded ? ContactTable::HashesOf(b->records[i].view(), b->folded_emails[i])
+                          : ContactTable::HashesOf(b->records[i].view());
     b->entries[i] = search::SearchIndex::EntryOf(c);
   }
   return {};

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/text.h"
 #include "tests/engine/test_printers.h"
 
 namespace contactd {
@@ -72,6 +73,22 @@ TEST(ContactTableTest, EmailLookupFoldsUnicodeCase) {
   const Row b = t.Insert(MakeRecord(2, "b", "ΣΊΣΥΦΟΣ@example.gr"));
   EXPECT_EQ(t.FindByEmail("σίσυφοσ@example.gr"), b);
   EXPECT_EQ(t.FindByEmail("σίσυφος@example.gr"), b);  // final sigma folds to sigma
+}
+
+TEST(ContactTableTest, HashesOfAFoldedEmailAreTheRecordsHashes) {
+  for (const char* email :
+       {"a@b.co", "Sam.Rivera@Acme.COM", "MU\xcc\x88LLER@example.de", "ΣΊΣΥΦΟΣ@example.gr"}) {
+    const Record r = MakeRecord(1, "ext", email);
+    const ContactTable::KeyHashes want = ContactTable::HashesOf(r.view());
+    const ContactTable::KeyHashes got = ContactTable::HashesOf(r.view(), text::CaseFold(email));
+    EXPECT_EQ(got.external_id, want.external_id) << email;
+    EXPECT_EQ(got.email, want.email) << email;
+    EXPECT_NE(got.email, 0u) << email;
+    ContactTable t;  // a row inserted with them is found by any case of its email
+    const Row row = t.Insert(r, got);
+    EXPECT_EQ(t.FindByEmail(email), row) << email;
+    EXPECT_EQ(t.FindByExternalId("ext"), row) << email;
+  }
 }
 
 TEST(ContactTableTest, ReplaceWithNewExternalIdMovesTheIndex) {
