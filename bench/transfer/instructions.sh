@@ -13,7 +13,9 @@
 #
 # contactd runs about 50 times slower under callgrind; 100,000 rows take about a minute. The
 # callgrind output is kept in the temporary directory printed last. Same environment as run.sh
-# (CONTACTD_BENCH_BUILD_DIR, CONTACTD_BENCH_FLAGS).
+# (CONTACTD_BENCH_BUILD_DIR, CONTACTD_BENCH_FLAGS); CONTACTD_INSTRUCTIONS_VALGRIND_ARGS adds
+# callgrind options, e.g. "--cache-sim=yes" to count simulated cache misses too (about twice as
+# slow; callgrind_annotate then shows them per function).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 rows="${1:-100000}"
@@ -34,7 +36,7 @@ out="$(mktemp -d /tmp/contactd-instructions.XXXXXX)"
 cat >"$out/contactd" <<EOF
 #!/usr/bin/env bash
 exec valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out/callgrind.out" \\
-  "\${CONTACTD_INSTRUCTIONS_BINARY}" "\$@"
+  ${CONTACTD_INSTRUCTIONS_VALGRIND_ARGS:-} "\${CONTACTD_INSTRUCTIONS_BINARY}" "\$@"
 EOF
 # ... and this runs alongside the import: instrumentation on at its start, off at its end.
 cat >"$out/during" <<EOF

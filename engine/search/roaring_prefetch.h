@@ -22,6 +22,9 @@ static_assert(ROARING_VERSION_MAJOR == 0 && ROARING_VERSION_MINOR == 2,
 // index, 1 the row's container, 2 the row's place in it (for arrays: the end, where appends go,
 // and the middle, where binary searches start). Each level reads what the one before fetched, so
 // issue level 0 for a group of bitmaps, then level 1, then level 2, before updating them.
+// Beware: where GCC 12 does not inline a call early, it judges the copy free of side effects (it
+// only reads memory and prefetches) and deletes the call. SortColumn::SetMany lost all of its
+// calls that way; NgramIndex::Add and Remove lose some. Check the object code for prefetches.
 inline void PrefetchAdd(const roaring::Roaring& r, Row row, int level) {
   const roaring_array_t& ra = r.roaring.high_low_container;
   if (ra.size == 0) return;

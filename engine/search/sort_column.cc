@@ -13,10 +13,7 @@
 #include "engine/search/sort_column.h"
 
 #include <algorithm>
-#include <array>
 #include <utility>
-
-#include "engine/search/roaring_prefetch.h"
 
 namespace contactd::search {
 namespace {
@@ -61,7 +58,7 @@ roaring::Roaring UnionOf(std::vector<const roaring::Roaring*>* whole,
 // A target of 0 counts as 1.
 SortColumn::SortColumn(size_t target_bucket_rows)
     : target_(std::max<size_t>(target_bucket_rows, 1)) {
-  buckets_.emplace_back();
+  InsertBucket(0, 0, {});
 }
 
 void SortColumn::Set(Row row, std::optional<uint64_t> key) {
@@ -86,13 +83,12 @@ void SortColumn::Set(Row row, std::optional<uint64_t> key) {
 
 void SortColumn::Erase(Row row) { Set(row, std::nullopt); }
 
-// A three-stage pipeline: change i + 3A finds its bucket and prefetches the bucket's container
-// index, i + 2A its container, i + A its place in the container, and change i is set. The bucket
-// found is only a hint: the sets in between may split or merge buckets.
 // Rows above every row the column has (an import's new contacts) are known to be new without a
 // lookup, and join with_value_ together at the end. That needs the batch to list them in strictly
 // ascending order (a repeated row's later change must see the earlier one); otherwise Set()
 // takes every change.
+// (A software-prefetch pipeline over the changes' buckets was here until 2026-11-23. GCC 12
+// compiled it out, and with it made to run it was slower: docs/benchmarks.md.)
 void SortColumn::SetMany(std::span<const Change> changes) {
   const bool empty = with_value_.isEmpty();
   const Row top = empty ? 0 : with_value_.maximum();
@@ -108,32 +104,13 @@ void SortColumn::SetMany(std::span<const Change> changes) {
     last_new = c.row;
   }
   std::vector<Row> appended;
-  const auto set = [&](const Change& c) {
+  for (const Change& c : changes) {
     if (append && c.key && is_new(c.row)) {
       InsertKey(c.row, *c.key);
       appended.push_back(c.row);
     } else {
       Set(c.row, c.key);
     }
-  };
-  constexpr size_t kAhead = 4;  // changes between two stages
-  constexpr size_t kStages = 3;
-  const size_t n = changes.size();
-  std::array<size_t, (kStages + 1) * kAhead> hint{};  // the bucket of change i, at i % size
-  const auto prefetch = [&](size_t i, int level) {
-    const Change& c = changes[i];
-    if (!c.key) return;
-    size_t& b = hint[i % hint.size()];
-    if (level == 0) b = FindBucket(*c.key);
-    if (b < buckets_.size()) PrefetchAdd(buckets_[b].rows, c.row, level);
-  };
-  for (size_t i = 0; i < n + kStages * kAhead; ++i) {
-    for (size_t level = 0; level < kStages; ++level) {
-      const size_t j = i - level * kAhead;  // wraps past n when i < level * kAhead
-      if (j < n) prefetch(j, static_cast<int>(level));
-    }
-    const size_t j = i - kStages * kAhead;
-    if (j < n) set(changes[j]);
   }
   with_value_.addMany(appended.size(), appended.data());
 }
@@ -171,14 +148,14 @@ void SortColumn::InsertKey(Row row, uint64_t key) {
   if (old_key == key) return;
   b.rows.remove(row);
   --b.size;
-  Bucket single{.low = key, .rows = roaring::Roaring(1, &row), .size = 1};
+  Bucket single{.rows = roaring::Roaring(1, &row), .size = 1};
   if (key > old_key) {  // [low, key) keeps old_key; [key, next) holds the row
-    buckets_.insert(buckets_.begin() + static_cast<ptrdiff_t>(i) + 1, std::move(single));
+    InsertBucket(i + 1, key, std::move(single));
     return MaybeMerge(i + 1);
   }
-  single.low = b.low;  // [low, old_key) holds the row; [old_key, next) keeps old_key
-  b.low = old_key;
-  buckets_.insert(buckets_.begin() + static_cast<ptrdiff_t>(i), std::move(single));
+  const uint64_t low = lows_[i];  // [low, old_key) holds the row; [old_key, next) keeps old_key
+  lows_[i] = old_key;
+  InsertBucket(i, low, std::move(single));
   MaybeMerge(i);
 }
 
@@ -231,8 +208,7 @@ void SortColumn::MaybeSplit(size_t i) {
   for (size_t k = 0; k < n; ++k) (keys[k] < cut ? low_rows : high_rows).push_back(rows[k]);
   buckets_[i].rows = BucketOf(low_rows);
   buckets_[i].size = low_rows.size();
-  buckets_.insert(buckets_.begin() + static_cast<ptrdiff_t>(i) + 1,
-                  Bucket{.low = cut, .rows = BucketOf(high_rows), .size = high_rows.size()});
+  InsertBucket(i + 1, cut, Bucket{.rows = BucketOf(high_rows), .size = high_rows.size()});
   MaybeSplit(i + 1);
   MaybeSplit(i);
 }
@@ -256,7 +232,7 @@ void SortColumn::MaybeMerge(size_t i) {
       const size_t drop = std::max(j, other);
       buckets_[keep].rows |= buckets_[drop].rows;  // keep's low stays: it is the smaller one
       buckets_[keep].size += buckets_[drop].size;
-      buckets_.erase(buckets_.begin() + static_cast<ptrdiff_t>(drop));
+      EraseBucket(drop);
       j = keep;
     }
   };
@@ -271,8 +247,9 @@ void SortColumn::SetTarget(size_t target_bucket_rows) {
   target_ = std::max<size_t>(target_bucket_rows, 1);
   const uint64_t n = with_value_.cardinality();
   buckets_.clear();
+  lows_.clear();
   if (n <= MaxRows(target_)) {
-    buckets_.push_back(Bucket{.low = 0, .rows = with_value_, .size = n});
+    InsertBucket(0, 0, Bucket{.rows = with_value_, .size = n});
     return;
   }
   struct Entry {
@@ -292,9 +269,8 @@ void SortColumn::SetTarget(size_t target_bucket_rows) {
     rows.clear();
     for (size_t k = from; k < to; ++k) rows.push_back(order[k].row);
     std::sort(rows.begin(), rows.end());
-    buckets_.push_back(Bucket{.low = buckets_.empty() ? 0 : order[from].key,
-                              .rows = BucketOf(rows),
-                              .size = rows.size()});
+    InsertBucket(buckets_.size(), buckets_.empty() ? 0 : order[from].key,
+                 Bucket{.rows = BucketOf(rows), .size = rows.size()});
   };
   size_t start = 0;
   for (size_t i = 0; i < n;) {
@@ -316,16 +292,27 @@ void SortColumn::SetTarget(size_t target_bucket_rows) {
   }
 }
 
-// The last bucket whose low is at most `key` (buckets_[0].low == 0), by a branchless binary
-// search: the probes are unpredictable, so conditional moves beat branches.
+// The last bucket whose low is at most `key` (lows_[0] == 0), by a branchless binary search: the
+// probes are unpredictable, so conditional moves beat branches.
 size_t SortColumn::FindBucket(uint64_t key) const {
+  const uint64_t* const lows = lows_.data();
   size_t base = 0;
-  for (size_t n = buckets_.size(); n > 1;) {
+  for (size_t n = lows_.size(); n > 1;) {
     const size_t half = n / 2;
-    base = buckets_[base + half].low <= key ? base + half : base;
+    base = lows[base + half] <= key ? base + half : base;
     n -= half;
   }
   return base;
+}
+
+void SortColumn::InsertBucket(size_t i, uint64_t low, Bucket bucket) {
+  lows_.insert(lows_.begin() + static_cast<ptrdiff_t>(i), low);
+  buckets_.insert(buckets_.begin() + static_cast<ptrdiff_t>(i), std::move(bucket));
+}
+
+void SortColumn::EraseBucket(size_t i) {
+  lows_.erase(lows_.begin() + static_cast<ptrdiff_t>(i));
+  buckets_.erase(buckets_.begin() + static_cast<ptrdiff_t>(i));
 }
 
 // Buckets inside [lo, hi] are taken whole; the (at most two) edge buckets are filtered by key,
@@ -342,9 +329,9 @@ roaring::Roaring SortColumn::Range(uint64_t lo, uint64_t hi) const {
   for (size_t i = first; i <= last; ++i) {
     const Bucket& b = buckets_[i];
     const uint64_t top =  // the largest key bucket i may hold
-        i + 1 < buckets_.size() ? buckets_[i + 1].low - 1 : std::numeric_limits<uint64_t>::max();
+        i + 1 < buckets_.size() ? lows_[i + 1] - 1 : std::numeric_limits<uint64_t>::max();
     if (b.size == 0) continue;
-    if (b.low >= lo && top <= hi) {
+    if (lows_[i] >= lo && top <= hi) {
       in.push_back(&b.rows);
       in_count += b.size;
     } else if (b.size > MaxRows(target_)) {
@@ -382,8 +369,8 @@ roaring::Roaring SortColumn::Range(uint64_t lo, uint64_t hi) const {
 }
 
 size_t SortColumn::MemoryBytes() const {
-  size_t bytes = keys_.capacity() * sizeof(uint64_t) + buckets_.capacity() * sizeof(Bucket) +
-                 with_value_.getSizeInBytes();
+  size_t bytes = keys_.capacity() * sizeof(uint64_t) + lows_.capacity() * sizeof(uint64_t) +
+                 buckets_.capacity() * sizeof(Bucket) + with_value_.getSizeInBytes();
   for (const Bucket& b : buckets_) bytes += b.rows.getSizeInBytes();
   return bytes;
 }
