@@ -155,37 +155,36 @@ std::string SearchIndex::Domain(std::string_view folded_email) {
   return at == std::string_view::npos ? std::string() : std::string(folded_email.substr(at));
 }
 
+// One pass over the entries computes every column's changes, then the columns take them one
+// after the other, so that one column's buckets stay in cache. (A pass over the entries per
+// column read them all again: a batch's entries and texts are larger than the L1 cache.)
 void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry> entries) {
   const size_t n = rows.size();
-  std::vector<Fields> fields(n);  // each text split once
-  for (size_t i = 0; i < n; ++i) fields[i] = SplitFields(entries[i].text);
-  // Column by column: one column's buckets stay in cache, and SetMany prefetches.
-  std::vector<SortColumn::Change> changes(n);
-  const auto set = [&](SortColumn& column, auto key_of) {
-    for (size_t i = 0; i < n; ++i) changes[i] = {rows[i], key_of(entries[i], fields[i])};
-    column.SetMany(changes);
-  };
-  set(id_, [](const Entry& e, const Fields&) { return OrderKey(static_cast<int64_t>(e.id)); });
-  set(created_, [](const Entry& e, const Fields&) { return OrderKey(e.created_at); });
-  set(updated_, [](const Entry& e, const Fields&) { return OrderKey(e.updated_at); });
-  set(name_, [](const Entry& e, const Fields& f) { return TextKey(e.has_name, f[kNameText]); });
-  set(email_, [](const Entry& e, const Fields& f) { return TextKey(e.has_email, f[kEmailText]); });
-  set(phone_, [](const Entry& e, const Fields& f) {
-    return e.has_phone ? std::optional(OrderKeyDigits(f[kPhoneDigits])) : std::nullopt;
-  });
-  set(external_id_, [](const Entry&, const Fields& f) { return OrderKeyText(f[kExternalIdText]); });
+  enum CoreColumn { kId, kCreated, kUpdated, kName, kEmail, kPhone, kExternalId, kCoreColumns };
+  const std::array<SortColumn*, kCoreColumns> core = {&id_,    &created_, &updated_,    &name_,
+                                                      &email_, &phone_,   &external_id_};
+  // Column c's changes are at [c * n, (c + 1) * n).
+  std::vector<SortColumn::Change> changes(kCoreColumns * n);
   absl::flat_hash_map<AttrNo, std::vector<SortColumn::Change>> by_attr;
-  for (size_t i = 0; i < n; ++i) {
-    for (const auto& [attr, key] : entries[i].attr_keys) by_attr[attr].push_back({rows[i], key});
-  }
-  for (const auto& [attr, attr_changes] : by_attr) AttrColumn(attr).SetMany(attr_changes);
-
   for (size_t i = 0; i < n; ++i) {
     const Row row = rows[i];
     const Entry& e = entries[i];
+    const Fields f = SplitFields(e.text);
+    const auto set = [&](CoreColumn c, std::optional<uint64_t> key) {
+      changes[c * n + i] = {row, key};
+    };
+    set(kId, OrderKey(static_cast<int64_t>(e.id)));
+    set(kCreated, OrderKey(e.created_at));
+    set(kUpdated, OrderKey(e.updated_at));
+    set(kName, TextKey(e.has_name, f[kNameText]));
+    set(kEmail, TextKey(e.has_email, f[kEmailText]));
+    set(kPhone, e.has_phone ? std::optional(OrderKeyDigits(f[kPhoneDigits])) : std::nullopt);
+    set(kExternalId, OrderKeyText(f[kExternalIdText]));
+    for (const auto& [attr, key] : e.attr_keys) by_attr[attr].push_back({row, key});
+
     alive_.add(row);
     if (e.has_stripe) stripe_.add(row);
-    if (fields[i][kPhoneDigits].size() > 16) phone_inexact_ = true;
+    if (f[kPhoneDigits].size() > 16) phone_inexact_ = true;
     for (AttrNo attr : e.inexact_attrs) inexact_[attr] = true;
     for (const auto& [attr, folded] : e.attr_texts) {
       auto& slot = text_attrs_[attr];
@@ -197,6 +196,10 @@ void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry>
       }
     }
   }
+  for (size_t c = 0; c < kCoreColumns; ++c) {
+    core[c]->SetMany(std::span(changes).subspan(c * n, n));
+  }
+  for (const auto& [attr, attr_changes] : by_attr) AttrColumn(attr).SetMany(attr_changes);
 }
 
 void SearchIndex::UnindexColumns(Row row) {
