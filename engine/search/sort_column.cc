@@ -307,7 +307,12 @@ size_t SortColumn::FindBucket(uint64_t key) const {
 
 void SortColumn::InsertBucket(size_t i, uint64_t low, Bucket bucket) {
   lows_.insert(lows_.begin() + static_cast<ptrdiff_t>(i), low);
-  buckets_.insert(buckets_.begin() + static_cast<ptrdiff_t>(i), std::move(bucket));
+  try {
+    buckets_.insert(buckets_.begin() + static_cast<ptrdiff_t>(i), std::move(bucket));
+  } catch (...) {  // out of memory: the two stay in step
+    lows_.erase(lows_.begin() + static_cast<ptrdiff_t>(i));
+    throw;
+  }
 }
 
 void SortColumn::EraseBucket(size_t i) {
