@@ -12,13 +12,25 @@
 // nothing, therefore holds a connection for at most about twice `header_timeout`.
 //
 // Connection cap: at most `max_connections` connections are served at once. A connection that
-// arrives at the cap evicts the connection that has been waiting longest for request bytes (idle
-// between requests, or still sending its header), which is closed without a response; a
-// connection in the middle of a body, a handler or a response is never evicted. If every
-// connection is busy that way, the new one gets 503 "Server is at its connection limit; try again
-// later" with Retry-After: 1 and is closed. So connections that hold a slot without completing a
-// request (slowloris) cannot keep a real client out. A connection gives its slot back as soon as
-// it starts closing. Finding whom to evict scans the connections once per 64 evictions; below the
+// arrives at the cap evicts one that is waiting for request bytes (idle between requests, or still
+// sending its header), which is closed without a response; a connection in the middle of a body,
+// a handler or a response is never evicted. The victim is a connection that has not completed a
+// request header yet: the one that started sending its header first, or if none has sent a byte,
+// the one that connected first. (A trickler shows itself by a partial header; a connection that
+// has sent nothing may be a client whose request is still on its way, so it goes last.) But if a
+// connection that has completed one (a client's kept-alive connection) has waited
+// `header_timeout` longer (from its last response; the other, from its connect), the longest
+// waiting of those goes instead. So a kept-alive client pausing between requests is not cut off
+// by a flood of connections that never complete one, which replaces its own members within a
+// fraction of a second, and a client that has just connected is not cut off by tricklers. If
+// every connection is
+// busy, the new one gets 503 "Server is at its connection limit; try again later" with
+// Retry-After: 1 and is closed. So connections that hold a slot without completing a request
+// (slowloris) cannot keep a real client out. A connection gives its slot back as soon as it
+// starts closing. The connections that have not completed a request are kept in two lists in
+// those orders, so the victim among them is found at once; the others are found by a
+// scan of all connections that keeps the 64 waiting longest, so a scan comes at most once per 64
+// evictions of those, or once per header timeout while only the former are evicted. Below the
 // cap, admission is one size check under the mutex each connection takes anyway.
 //
 // Handlers that may block (those for which `is_blocking` returns true: writes waiting on a WAL

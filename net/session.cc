@@ -33,9 +33,6 @@ constexpr size_t kLastChunkBytes = 5;
 constexpr std::chrono::milliseconds kMaxLinger{2000};
 // The same after a 503 for the connection limit: short, since the slot is wanted.
 constexpr std::chrono::milliseconds kRejectLinger{200};
-// How many eviction candidates one scan of the sessions collects.
-constexpr size_t kEvictionBatch = 64;
-
 constexpr std::string_view k100Continue = "HTTP/1.1 100 Continue\r\n\r\n";
 // "No limit" for a parser. Not boost::none: Beast 1.74 compares a Content-Length with the optional
 // limit, and any value compares greater than none.
@@ -48,83 +45,6 @@ bool IsParseError(const beast::error_code& ec) {
 }
 
 }  // namespace
-
-ServerContext::ServerContext(ServerOptions options, HttpServer::Handler handler,
-                             HttpServer::IsBlocking is_blocking,
-                             HttpServer::IsStreaming is_streaming)
-    : options(std::move(options)),
-      handler(std::move(handler)),
-      is_blocking(std::move(is_blocking)),
-      is_streaming(std::move(is_streaming)),
-      ioc(std::max(1, this->options.threads)),
-      blocking_pool(static_cast<size_t>(std::max(1, this->options.blocking_threads))),
-      stream_pool(static_cast<size_t>(std::max(1, this->options.stream_threads))) {}
-
-void ServerContext::Register(Session* session) {
-  std::lock_guard lock(mu);
-  sessions.insert(session);
-}
-
-void ServerContext::Unregister(Session* session) {
-  std::lock_guard lock(mu);
-  sessions.erase(session);
-  if (session->released()) --released;
-}
-
-bool ServerContext::AdmitConnection() {
-  std::shared_ptr<Session> victim;
-  {
-    std::lock_guard lock(mu);
-    if (sessions.size() - released < options.max_connections) return true;
-    victim = ClaimEvictionLocked();
-  }
-  if (!victim) return false;
-  asio::dispatch(victim->executor(), [victim] { victim->OnEvicted(); });
-  return true;
-}
-
-std::shared_ptr<Session> ServerContext::ClaimEvictionLocked() {
-  for (int pass = 0; pass < 2; ++pass) {
-    while (!candidates_.empty()) {
-      Candidate candidate = std::move(candidates_.back());
-      candidates_.pop_back();
-      std::shared_ptr<Session> session = candidate.session.lock();
-      if (session && session->ClaimForEviction(candidate.since)) return session;
-    }
-    if (pass == 0) FindCandidatesLocked();
-  }
-  return nullptr;
-}
-
-void ServerContext::FindCandidatesLocked() {
-  std::vector<std::pair<int64_t, Session*>> waiting;
-  for (Session* session : sessions) {
-    const int64_t since = session->waiting_since();
-    if (since > 0) waiting.emplace_back(since, session);
-  }
-  const size_t n = std::min(kEvictionBatch, waiting.size());
-  std::partial_sort(waiting.begin(), waiting.begin() + static_cast<ptrdiff_t>(n), waiting.end());
-  candidates_.clear();
-  for (size_t i = n; i-- > 0;) {  // oldest last
-    // Empty when the session is being destroyed right now; its claim then fails.
-    candidates_.push_back({waiting[i].first, waiting[i].second->weak_from_this()});
-  }
-}
-
-void ServerContext::NotifySessionsOfStop() {
-  std::vector<std::shared_ptr<Session>> live;
-  {
-    std::lock_guard lock(mu);
-    live.reserve(sessions.size());
-    for (Session* session : sessions) {
-      // Empty when the session is being destroyed right now.
-      if (auto shared = session->weak_from_this().lock()) live.push_back(std::move(shared));
-    }
-  }
-  for (auto& session : live) {
-    asio::dispatch(session->executor(), [session] { session->OnServerStop(); });
-  }
-}
 
 Session::Session(ServerContext& ctx, tcp::socket socket)
     : ctx_(ctx),
@@ -140,12 +60,12 @@ Session::~Session() { ctx_.Unregister(this); }
 
 void Session::Start() {
   // Registered only now: weak_from_this() is set once make_shared has returned.
-  ctx_.Register(this);
+  ctx_.Register(this, /*waiting=*/true);
   asio::dispatch(executor_, [self = shared_from_this()] { self->ReadRequest(); });
 }
 
 void Session::Reject() {
-  ctx_.Register(this);
+  ctx_.Register(this, /*waiting=*/false);
   Release();  // a 503 being written takes no slot
   asio::dispatch(executor_, [self = shared_from_this()] {
     self->max_linger_ = kRejectLinger;
@@ -178,6 +98,7 @@ void Session::Release() {
   released_ = true;
   ++ctx_.released;
   waiting_since_.store(kEvicted, std::memory_order_relaxed);  // no claim can succeed now
+  ctx_.UnlinkUnservedLocked(this);
 }
 
 void Session::OnEvicted() { Close(); }
@@ -228,7 +149,8 @@ void Session::ReadRequest() {
   linger_ = false;
   head_request_ = false;
   const Clock::time_point now = Clock::now();
-  EnterWait(now);
+  // Before the first request the wait began at registration (and may have been claimed since).
+  if (served_any_) EnterWait(now);
   if (buffer_.size() > 0) {  // a pipelined request is already here
     StartRequest(now);
     return ParseHeader();
@@ -267,6 +189,10 @@ void Session::ParseHeader() {
     if (ec) return OnReadError(ec);
   }
   if (parser_->is_header_done()) return OnHeader();
+  if (!served_any_ && !partial_) {
+    partial_ = true;
+    ctx_.MarkPartial(this);
+  }
   ArmTimer();
   ReadSome(kReadSize, [this](beast::error_code ec) {
     if (ec) return OnReadError(ec);
@@ -277,7 +203,10 @@ void Session::ParseHeader() {
 void Session::OnHeader() {
   // Claimed for eviction meanwhile: go quietly.
   if (!LeaveWait()) return Close();
-  served_any_ = true;
+  if (!served_any_) {
+    served_any_ = true;
+    ctx_.MarkServed(this);
+  }
   deadline_ = request_start_ + ctx_.options.read_timeout;  // now for the body
   const auto& message = parser_->get();
   version_ = message.version();

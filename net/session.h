@@ -29,10 +29,14 @@
 // meant to cancel had already completed (a client whose bytes never stop coming).
 //
 // Connection cap (see net/server.h): while a session waits for request bytes (idle, or reading a
-// header) it publishes since when in the atomic `waiting_since_`; the listener reads
-// these to pick the session waiting longest and claims it with a compare-and-swap to kEvicted. A
-// claimed session closes as soon as its executor runs OnEvicted(), or earlier if it leaves the
-// wait first (it sees the claim when it resets `waiting_since_`), so a claim always frees a slot.
+// header) it publishes since when in the atomic `waiting_since_`; the listener reads these to pick
+// whom to evict and claims it with a compare-and-swap to kEvicted. A claimed session closes as
+// soon as its executor runs OnEvicted(), or earlier if it leaves the wait first (it sees the claim
+// when it resets `waiting_since_`), so a claim always frees a slot. Sessions that have not yet
+// completed a request header wait from the moment they are registered, and sit in one of two
+// lists: those that have sent nothing yet in connect order, those that have sent part of a header
+// in the order they started (the oldest of each is found at once); the others are found by a scan
+// that keeps the oldest few as candidates for the next evictions (see ServerContext).
 // A session also gives up its slot as soon as it starts closing (lingering included) or when
 // rejected, not only once it is destroyed, so a client reconnecting right after a close never
 // finds its old slot still taken.
@@ -88,12 +92,20 @@ struct ServerContext {
   ServerContext(ServerOptions options, HttpServer::Handler handler,
                 HttpServer::IsBlocking is_blocking, HttpServer::IsStreaming is_streaming);
 
-  // Records a live session so that a stop can reach it.
-  void Register(Session* session);
+  // Records a live session so that a stop can reach it. A session that will serve (`waiting`)
+  // starts its wait for the first request now, as the youngest of the unserved.
+  void Register(Session* session, bool waiting);
   void Unregister(Session* session);
-  // Whether a just-accepted connection may be served: yes below the cap; at the cap, yes once the
-  // session waiting longest for request bytes has been claimed for eviction (and told to close);
-  // no when no session can be evicted. Called by the listener only (one at a time).
+  // The session has read its first request header: it leaves the unserved lists.
+  void MarkServed(Session* session);
+  // The session has read part of its first request header: it moves from the silent list to the
+  // partial one (nothing happens if it is no longer in the silent list).
+  void MarkPartial(Session* session);
+  // Whether a just-accepted connection may be served: yes below the cap; at the cap, yes once a
+  // waiting session has been claimed for eviction (and told to close); no when no session can be
+  // evicted. Called by the listener only (one at a time). The victim is the unserved session
+  // waiting longest (those that have sent part of a header first), unless a served one has waited
+  // `header_timeout` longer still (net/server.h).
   bool AdmitConnection();
   // Tells every live session that the server is stopping (idle ones close at once).
   // REQUIRES: `stopping` is already true.
@@ -116,22 +128,45 @@ struct ServerContext {
   asio::thread_pool stream_pool;  // streaming handlers (they block on their reads and writes)
 
  private:
+  friend class Session;  // Release() unlinks, and a session names the list it is in
+  // A list of unserved sessions, linked through Session::unserved_prev_/next_.
+  struct UnservedList {
+    Session* head = nullptr;
+    Session* tail = nullptr;
+  };
+  // Appends the session to `list`; unlinks it from its list (doing nothing if it is in none).
+  // REQUIRES: mu held.
+  void LinkUnservedLocked(UnservedList& list, Session* session);
+  void UnlinkUnservedLocked(Session* session);
   struct Candidate {
     int64_t since;
     std::weak_ptr<Session> session;
   };
-  // Claims the session waiting longest, or returns null. REQUIRES: mu held.
+  // Claims the session to evict (see AdmitConnection), or returns null. REQUIRES: mu held.
   std::shared_ptr<Session> ClaimEvictionLocked();
-  // Refills `candidates_` with the sessions waiting longest, oldest last. REQUIRES: mu held.
+  // Refills `candidates_` with the served sessions waiting longest, oldest last, and sets
+  // `uncached_bound_`. REQUIRES: mu held.
   void FindCandidatesLocked();
 
-  // The oldest waiting sessions found by the last scan, oldest last; guarded by mu. A candidate
-  // that left its wait since fails its claim and is skipped. Anything that started waiting after
-  // the scan is younger than every candidate still valid, so the order stays right.
+  // The served sessions waiting longest found by the last scan, oldest last; guarded by mu. A
+  // candidate that left its wait since fails its claim and is skipped. Anything that started
+  // waiting after the scan is younger than every candidate still valid, so the order stays right.
   std::vector<Candidate> candidates_;
+  // No served session outside `candidates_` has waited since before this (steady clock, ns): the
+  // youngest candidate's wait when the scan had more than it kept, else the time of the scan;
+  // INT64_MIN before the first scan. Guarded by mu.
+  int64_t uncached_bound_ = INT64_MIN;
+  // Sessions that have not completed a request header, in two lists; guarded by mu. `silent_`:
+  // nothing read yet, in the order they were registered (which is the order of their waits); a
+  // client whose request is on its way is here. `partial_`: part of a header read (what a
+  // trickler shows), in the order their first bytes were read.
+  UnservedList silent_;
+  UnservedList partial_;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
+  friend struct ServerContext;  // registration and the unserved lists
+
  public:
   Session(ServerContext& ctx, tcp::socket socket);
   ~Session();
@@ -279,8 +314,14 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point request_start_;  // the first byte of the current request
   std::chrono::milliseconds max_linger_;
   std::atomic<int64_t> waiting_since_{kNotWaiting};
-  bool released_ = false;    // gave up its slot of the cap; guarded by ctx_.mu
+  bool released_ = false;  // gave up its slot of the cap; guarded by ctx_.mu
+  // The ServerContext list of unserved sessions this one is in (null: none), and the links;
+  // guarded by ctx_.mu.
+  ServerContext::UnservedList* unserved_ = nullptr;
+  Session* unserved_prev_ = nullptr;
+  Session* unserved_next_ = nullptr;
   bool served_any_ = false;  // a request header has been read on this connection
+  bool partial_ = false;     // part of the first request header has been read (MarkPartial)
   Clock::time_point timer_expiry_;
   uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;

@@ -51,12 +51,51 @@ TEST(ConnectionLimitTest, ANewConnectionEvictsTheOneIdleLongest) {
   EXPECT_TRUE(StillOpen(*younger));
 }
 
-TEST(ConnectionLimitTest, AHeaderTricklerWaitingLongerIsEvictedBeforeAKeptAliveClient) {
+// A client's connection whose request is still on its way (nothing read yet) while tricklers
+// that connected after it fill the cap: newcomers evict the tricklers, never the client, which
+// is served once its request arrives. (Issue 5's slowloris flood hit this on a loaded machine:
+// the client's fresh connection had become the oldest waiting.)
+TEST(ConnectionLimitTest, ATricklerIsEvictedBeforeAnOlderConnectionThatHasSentNothingYet) {
+  TestServer server(CapOptions(3));
+  auto client = Open(server.port());
+  auto first = Open(server.port(), "GET / HTTP/1.1\r\nX-Slow: a");
+  auto second = Open(server.port(), "GET / HTTP/1.1\r\nX-Slow: a");
+  auto newcomer = Open(server.port(), "GET / HTTP/1.1\r\nX-Slow: a");  // evicts `first`
+  EXPECT_TRUE(first->WaitClosed(kCloseBound));
+  auto another = Open(server.port());  // evicts `second`: a trickler still goes first
+  EXPECT_TRUE(second->WaitClosed(kCloseBound));
+  EXPECT_TRUE(StillOpen(*newcomer));
+  EXPECT_TRUE(StillOpen(*another));
+
+  ASSERT_TRUE(client->Send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string out;
+  EXPECT_TRUE(client->Receive(&out, kCloseBound));
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
+}
+
+// With no trickler, connections that have sent nothing go in connect order.
+TEST(ConnectionLimitTest, WithoutTricklersTheSilentConnectionOldestGoesFirst) {
   TestServer server(CapOptions(2));
   auto trickler = Open(server.port(), "GET / HTTP/1.1\r\nX-Slow: a");
+  auto silent_older = Open(server.port());
+  auto silent_younger = Open(server.port());  // evicts the trickler
+  EXPECT_TRUE(trickler->WaitClosed(kCloseBound));
+  auto newcomer = Open(server.port());  // evicts `silent_older`
+  EXPECT_TRUE(silent_older->WaitClosed(kCloseBound));
+  EXPECT_TRUE(StillOpen(*silent_younger));
+  EXPECT_TRUE(StillOpen(*newcomer));
+}
+
+// At a cap of 2, a header trickler and a client's kept-alive connection between two requests
+// (whichever came first): a newcomer evicts the trickler, and the kept-alive connection serves on.
+void ExpectTheTricklerEvictedBeforeAKeptAliveClient(bool trickler_first) {
+  TestServer server(CapOptions(2));
+  std::unique_ptr<RawSocket> trickler;
+  if (trickler_first) trickler = Open(server.port(), "GET / HTTP/1.1\r\nX-Slow: a");
   HttpClient kept_alive = server.Client();
   ASSERT_EQ(kept_alive.Request("GET", "/1").status, 200);
   std::this_thread::sleep_for(30ms);
+  if (!trickler_first) trickler = Open(server.port(), "GET / HTTP/1.1\r\nX-Slow: a");
 
   HttpClient newcomer = server.Client();
   EXPECT_EQ(newcomer.Request("GET", "/new").status, 200);
@@ -66,6 +105,35 @@ TEST(ConnectionLimitTest, AHeaderTricklerWaitingLongerIsEvictedBeforeAKeptAliveC
   // The kept-alive client was not touched: its connection still serves.
   EXPECT_EQ(kept_alive.Request("GET", "/2").status, 200);
   EXPECT_EQ(kept_alive.connections_opened(), 1);
+}
+
+TEST(ConnectionLimitTest, AHeaderTricklerWaitingLongerIsEvictedBeforeAKeptAliveClient) {
+  ExpectTheTricklerEvictedBeforeAKeptAliveClient(/*trickler_first=*/true);
+}
+
+TEST(ConnectionLimitTest, AKeptAliveClientIdleLongerThanATricklerIsStillNotEvicted) {
+  // The flood of issue 5's slowloris test replaces every trickler within a fraction of a second,
+  // so a client's kept-alive connection between two requests is often the one waiting longest.
+  ExpectTheTricklerEvictedBeforeAKeptAliveClient(/*trickler_first=*/false);
+}
+
+TEST(ConnectionLimitTest, AmongKeptAliveClientsTheOneIdleLongestIsEvicted) {
+  TestServer server(CapOptions(2));
+  auto served = [&] {
+    auto s = Open(server.port(), "GET /1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string out;
+    EXPECT_TRUE(s->Receive(&out, kCloseBound));
+    EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
+    return s;
+  };
+  auto older = served();
+  auto younger = served();
+  HttpClient newcomer = server.Client();
+  EXPECT_EQ(newcomer.Request("GET", "/new").status, 200);
+  std::string out;
+  EXPECT_TRUE(older->WaitClosed(kCloseBound, &out));
+  EXPECT_EQ(out, "");
+  EXPECT_TRUE(StillOpen(*younger));
 }
 
 TEST(ConnectionLimitTest, ExactlyTheCapStaysOpenUnderManyArrivals) {
@@ -206,6 +274,69 @@ TEST(HeaderTimeoutTest, ANewConnectionThatSendsNothingIsClosedAtTheHeaderTimeout
   out.clear();
   s.Receive(&out, kCloseBound);
   EXPECT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
+}
+
+TEST(HeaderTimeoutTest, AKeptAliveClientIdleAHeaderTimeoutLongerThanATricklerIsEvictedFirst) {
+  ServerOptions options = CapOptions(2);
+  options.header_timeout = kHeaderTimeout;
+  TestServer server(options);
+  RawSocket kept_alive(server.port());
+  ASSERT_TRUE(kept_alive.Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string out;
+  ASSERT_TRUE(kept_alive.Receive(&out, kCloseBound));
+  ASSERT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
+  // Idle past the header timeout (which does not close it), then a trickler arrives: the
+  // kept-alive connection has now waited a header timeout longer, and is the one to go.
+  std::this_thread::sleep_for(kHeaderTimeout * 3 / 2);
+  auto trickler = Open(server.port(), "GET / HTTP/1.1\r\nX-Slow: a");
+
+  HttpClient newcomer = server.Client();
+  EXPECT_EQ(newcomer.Request("GET", "/new").status, 200);
+  out.clear();
+  EXPECT_TRUE(kept_alive.WaitClosed(kCloseBound, &out));
+  EXPECT_EQ(out, "");  // evicted without a response
+  out.clear();
+  EXPECT_TRUE(trickler->WaitClosed(kCloseBound, &out));
+  EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << out;  // not evicted: its header timed out
+}
+
+TEST(HeaderTimeoutTest, MoreKeptAliveClientsIdleThatLongThanOneScanFindsAreAllEvictedFirst) {
+  // One scan keeps the 64 served connections waiting longest as candidates; the 65th and 66th
+  // arrivals must still find the served connections the scan did not keep.
+  constexpr int kServed = 70;
+  constexpr int kArrivals = 66;
+  ServerOptions options = CapOptions(kServed);
+  options.header_timeout = kHeaderTimeout;
+  TestServer server(options);
+  std::vector<std::unique_ptr<RawSocket>> served;
+  for (int i = 0; i < kServed; ++i) {
+    served.push_back(std::make_unique<RawSocket>(server.port()));
+    ASSERT_TRUE(served.back()->Send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string out;
+    ASSERT_TRUE(served.back()->Receive(&out, kCloseBound));
+    ASSERT_TRUE(StartsWith(out, "HTTP/1.1 200 OK\r\n")) << out;
+    std::this_thread::sleep_for(2ms);  // their waits begin in this order
+  }
+  std::this_thread::sleep_for(kHeaderTimeout * 3 / 2);
+  std::vector<std::unique_ptr<RawSocket>> tricklers;
+  for (int i = 0; i < kArrivals; ++i) {
+    tricklers.push_back(std::make_unique<RawSocket>(server.port()));
+    EXPECT_TRUE(tricklers.back()->Send("GET / HTTP/1.1\r\nX-Slow: a"));
+  }
+  for (int i = 0; i < kArrivals; ++i) {
+    std::string out;
+    EXPECT_TRUE(served[i]->WaitClosed(kCloseBound, &out)) << "served " << i;
+    EXPECT_EQ(out, "") << "served " << i;
+  }
+  for (int i = kArrivals; i < kServed; ++i) {
+    EXPECT_TRUE(StillOpen(*served[i])) << "served " << i;
+  }
+  // Not one trickler was evicted: each is answered 408 at its header timeout.
+  for (int i = 0; i < kArrivals; ++i) {
+    std::string out;
+    EXPECT_TRUE(tricklers[i]->WaitClosed(kCloseBound, &out)) << "trickler " << i;
+    EXPECT_TRUE(StartsWith(out, "HTTP/1.1 408 ")) << "trickler " << i << ": " << out;
+  }
 }
 
 TEST(HeaderTimeoutTest, TheReadTimeoutStillBoundsTheHeaderWhenShorter) {
