@@ -9,6 +9,8 @@
 //                     commit shares one fsync among concurrent writers)
 //   BM_SortColumnNewRows  1M new rows into one sort column, 1000 per SetMany(), as an import
 //                     adds them; random, ascending or three keys
+//   BM_TableInsert    1M contacts into a contact table, 1000 at a time as Engine::ApplyBatch
+//                     inserts them; arg 1: with the index slots prefetched 8 ahead, as it does
 //   BM_FoldContacts   the search fold of the generated names and emails (about half the names
 //                     have an accented Latin letter); arg 0: FoldTo() as the index calls it,
 //                     1: utf8proc alone
@@ -23,8 +25,10 @@
 #include <vector>
 
 #include "bench/datagen.h"
+#include "engine/contact_table.h"
 #include "engine/engine.h"
 #include "engine/memory_storage.h"
+#include "engine/record.h"
 #include "engine/search/fold.h"
 #include "engine/search/search_index.h"
 #include "engine/search/sort_column.h"
@@ -297,6 +301,41 @@ void BM_SortColumnNewRows(benchmark::State& state) {
 BENCHMARK(BM_SortColumnNewRows)->ArgName("keys")->Arg(0)->Arg(1)->Arg(2)->Iterations(3);
 
 // The fold of 100k generated contacts' names and emails, as SearchIndex::EntryOf folds them.
+// Engine::ApplyBatch's table loop: 1M generated contacts inserted 1,000 at a time into the
+// contact table, with (arg 1) or without (arg 0) the index slots prefetched 8 contacts ahead.
+void BM_TableInsert(benchmark::State& state) {
+  constexpr size_t kContacts = 1'000'000;
+  constexpr size_t kAhead = 8;
+  std::vector<Record> records;
+  std::vector<ContactTable::KeyHashes> hashes;
+  records.reserve(kContacts);
+  hashes.reserve(kContacts);
+  ContactGenerator generator(7);
+  for (size_t i = 0; i < kContacts; ++i) {
+    const GeneratedContact g = generator.Make(i);
+    Contact c;
+    c.id = i + 1;
+    c.external_id = g.external_id;
+    if (!g.email.empty()) c.email = g.email;
+    records.push_back(Record::Encode(c));
+    hashes.push_back(ContactTable::HashesOf(records.back().view()));
+  }
+  for (auto _ : state) {
+    ContactTable table;
+    for (size_t first = 0; first < kContacts; first += kBatch) {
+      for (size_t i = first; i < first + kBatch; ++i) {
+        if (state.range(0) == 1 && i + kAhead < first + kBatch) {
+          table.PrefetchIndexes(hashes[i + kAhead]);
+        }
+        table.Insert(records[i], hashes[i]);  // a copy of a record is a reference
+      }
+    }
+    benchmark::DoNotOptimize(table.size());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kContacts));
+}
+BENCHMARK(BM_TableInsert)->ArgName("prefetch")->Arg(0)->Arg(1)->Iterations(3);
+
 void BM_FoldContacts(benchmark::State& state) {
   const std::vector<GeneratedContact> contacts = ContactGenerator(1).Batch(0, 100'000);
   const auto fold = state.range(0) == 0 ? &search::FoldTo : &search::FoldToWithoutTable;

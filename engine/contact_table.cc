@@ -33,8 +33,24 @@ bool ContactTable::KeyMatches(Row row, Key k) const {
 }
 
 ContactTable::Row ContactTable::FindByExternalId(std::string_view external_id) const {
-  auto it = by_external_id_.find(Key{external_id, Hash32(external_id)});
+  return FindByExternalId(external_id, Hash32(external_id));
+}
+
+ContactTable::Row ContactTable::FindByExternalId(std::string_view external_id,
+                                                 uint32_t hash) const {
+  auto it = by_external_id_.find(Key{external_id, hash});
   return it == by_external_id_.end() ? kNoRow : it->row;
+}
+
+uint32_t ContactTable::KeyHash(std::string_view external_id) { return Hash32(external_id); }
+
+void ContactTable::PrefetchExternalId(uint32_t hash) const {
+  by_external_id_.prefetch(Key{{}, hash});
+}
+
+void ContactTable::PrefetchIndexes(KeyHashes hashes) const {
+  by_external_id_.prefetch(Key{{}, hashes.external_id});
+  if (hashes.email) by_email_.prefetch(Key{{}, hashes.email});
 }
 
 ContactTable::Row ContactTable::FindByEmail(std::string_view email) const {

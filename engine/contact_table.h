@@ -31,6 +31,10 @@ class ContactTable {
   size_t size() const { return live_; }
 
   Row FindByExternalId(std::string_view external_id) const;
+  // The same with the key's hash already computed. REQUIRES: hash == KeyHash(external_id).
+  Row FindByExternalId(std::string_view external_id, uint32_t hash) const;
+  // The hash the index keeps of an external_id.
+  static uint32_t KeyHash(std::string_view external_id);
   // `email` as written; it is case-folded before the lookup.
   Row FindByEmail(std::string_view email) const;
   // REQUIRES: `folded` is text::CaseFold() of an email.
@@ -51,6 +55,13 @@ class ContactTable {
   // As HashesOf(record), without folding the email again. REQUIRES: the record has an email, and
   // `folded_email` is text::CaseFold() of it.
   static KeyHashes HashesOf(RecordView record, std::string_view folded_email);
+
+  // Loads the index slots where these keys are (or would go) into the cache, for a loop over a
+  // batch that looks them up or inserts them a few items later: a large chatbot's indexes are
+  // far larger than the cache, so each lookup or insert otherwise waits on memory. Changes
+  // nothing.
+  void PrefetchExternalId(uint32_t hash) const;
+  void PrefetchIndexes(KeyHashes hashes) const;
 
   // Adds a contact. REQUIRES: no contact has its external_id or (folded) email; `hashes` are
   // HashesOf(record).

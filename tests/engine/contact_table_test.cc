@@ -91,6 +91,27 @@ TEST(ContactTableTest, HashesOfAFoldedEmailAreTheRecordsHashes) {
   }
 }
 
+TEST(ContactTableTest, LookupsWithAKeyHashAndPrefetchesAgreeWithPlainLookups) {
+  ContactTable t;
+  std::vector<Row> rows;
+  for (int i = 0; i < 100; ++i) {
+    const std::string id = "ext-" + std::to_string(i);
+    const Record r =
+        MakeRecord(static_cast<ContactId>(i + 1), id, "u" + std::to_string(i) + "@acme.com");
+    t.PrefetchIndexes(ContactTable::HashesOf(r.view()));  // where it will go: changes nothing
+    rows.push_back(t.Insert(r));
+  }
+  EXPECT_EQ(t.size(), 100u);
+  for (int i = 0; i < 120; ++i) {  // the last 20 are not there
+    const std::string id = "ext-" + std::to_string(i);
+    const uint32_t hash = ContactTable::KeyHash(id);
+    t.PrefetchExternalId(hash);
+    const Row want = i < 100 ? rows[static_cast<size_t>(i)] : ContactTable::kNoRow;
+    EXPECT_EQ(t.FindByExternalId(id, hash), want) << id;
+    EXPECT_EQ(t.FindByExternalId(id), want) << id;
+  }
+}
+
 TEST(ContactTableTest, ReplaceWithNewExternalIdMovesTheIndex) {
   ContactTable t;
   const Row a = t.Insert(MakeRecord(1, "old", "a@acme.com"));
