@@ -300,7 +300,6 @@ void BM_SortColumnNewRows(benchmark::State& state) {
 }
 BENCHMARK(BM_SortColumnNewRows)->ArgName("keys")->Arg(0)->Arg(1)->Arg(2)->Iterations(3);
 
-// The fold of 100k generated contacts' names and emails, as SearchIndex::EntryOf folds them.
 // Engine::ApplyBatch's table loop: 1M generated contacts inserted 1,000 at a time into the
 // contact table, with (arg 1) or without (arg 0) the index slots prefetched 8 contacts ahead.
 void BM_TableInsert(benchmark::State& state) {
@@ -336,6 +335,7 @@ void BM_TableInsert(benchmark::State& state) {
 }
 BENCHMARK(BM_TableInsert)->ArgName("prefetch")->Arg(0)->Arg(1)->Iterations(3);
 
+// The fold of 100k generated contacts' names and emails, as SearchIndex::EntryOf folds them.
 void BM_FoldContacts(benchmark::State& state) {
   const std::vector<GeneratedContact> contacts = ContactGenerator(1).Batch(0, 100'000);
   const auto fold = state.range(0) == 0 ? &search::FoldTo : &search::FoldToWithoutTable;
