@@ -23,15 +23,14 @@
 // waiting of those goes instead. So a kept-alive client pausing between requests is not cut off
 // by a flood of connections that never complete one, which replaces its own members within a
 // fraction of a second, and a client that has just connected is not cut off by tricklers. If
-// every connection is
-// busy, the new one gets 503 "Server is at its connection limit; try again later" with
-// Retry-After: 1 and is closed. So connections that hold a slot without completing a request
-// (slowloris) cannot keep a real client out. A connection gives its slot back as soon as it
-// starts closing. The connections that have not completed a request are kept in two lists in
-// those orders, so the victim among them is found at once; the others are found by a
-// scan of all connections that keeps the 64 waiting longest, so a scan comes at most once per 64
-// evictions of those, or once per header timeout while only the former are evicted. Below the
-// cap, admission is one size check under the mutex each connection takes anyway.
+// every connection is busy, the new one gets 503 "Server is at its connection limit; try again
+// later" with Retry-After: 1 and is closed. So connections that hold a slot without completing a
+// request (slowloris) cannot keep a real client out. A connection gives its slot back as soon as
+// it starts closing. The connections that have not completed a request are kept in two lists in
+// those orders, so the victim among them is found at once; the others are found by a scan of all
+// connections that keeps the 64 waiting longest, so a scan comes at most once per 64 evictions of
+// those, or once per header timeout while only the former are evicted. Below the cap, admission
+// is one size check under the mutex each connection takes anyway.
 //
 // Handlers that may block (those for which `is_blocking` returns true: writes waiting on a WAL
 // sync) run on a separate pool of `blocking_threads`, so Asio threads keep serving other

@@ -103,9 +103,9 @@ struct ServerContext {
   void MarkPartial(Session* session);
   // Whether a just-accepted connection may be served: yes below the cap; at the cap, yes once a
   // waiting session has been claimed for eviction (and told to close); no when no session can be
-  // evicted. Called by the listener only (one at a time). The victim is the unserved session
-  // waiting longest (those that have sent part of a header first), unless a served one has waited
-  // `header_timeout` longer still (net/server.h).
+  // evicted. Called by the listener only (one at a time). The victim is the head of the partial
+  // list, else of the silent one, unless a served session has waited `header_timeout` longer
+  // still; then the served one waiting longest (net/server.h).
   bool AdmitConnection();
   // Tells every live session that the server is stopping (idle ones close at once).
   // REQUIRES: `stopping` is already true.
