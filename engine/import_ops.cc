@@ -8,9 +8,11 @@
 //      stored contacts and the email check that repeats until the written set is consistent,
 //      merge, commit, apply. A dry run stops after the merge: it reports the counts and failures a
 //      real run would give for this batch against the current state, and writes nothing.
-// With an ImportOrder::Turn, steps 2 and 4 wait for the import's previous batch as
-// engine/import_order.h describes, so batches written at the same time land in file order;
-// batches that wait to commit at the same time commit together (one WAL sync).
+// With an ImportOrder::Turn, each step waits for the import's previous batch as
+// engine/import_order.h describes: step 1 once that batch holds the schema lock (so this batch
+// validates beside that batch's validation and read), steps 2 and 4 once it has read and
+// committed. So batches written at the same time land in file order, and batches that wait to
+// commit at the same time commit together (one WAL sync).
 //
 // After the last batch, the importer calls CatchUpSearchIndex(): it indexes the text of the rows
 // the batches left stale (fewer than search::kMaxUnindexed), so that searches after an import
@@ -63,20 +65,21 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
   if (items.size() > kMaxBatch) return InvalidArgument("Maximum 1000 contacts per request");
   Chatbot& chatbot = **resolved;
   const size_t n = items.size();
-  // An earlier batch that failed fails this one (its Turn passes the failure on). The wait comes
-  // before the schema lock: the earlier batch may still have to take it shared, behind an
-  // exclusive locker that would wait for this batch's shared hold (engine/shared_mutex.h).
+  // An earlier batch that failed fails this one (its Turn passes the failure on). The first wait
+  // comes before the schema lock: the earlier batch may still have to take it (import_order.h).
   const Status earlier_failed(Code::kUnavailable,
                               "Not written: an earlier batch of this import failed");
-  if (!turn.Await(ImportOrder::Point::kRead)) return earlier_failed;
+  if (!turn.Await(ImportOrder::Point::kSchemaHeld)) return earlier_failed;
 
   std::shared_lock schema_lock(chatbot.schema_lock());
+  turn.Pass(ImportOrder::Point::kSchemaHeld);
   if (chatbot.deleted()) return NotFound();
   const std::shared_ptr<const Schema> schema = chatbot.schema();
   PreparedBatch batch;
   batch.partial = true;
   batch.dry_run = dry_run;
   ValidateImportItems(*schema, std::move(items), &batch);
+  if (!turn.Await(ImportOrder::Point::kRead)) return earlier_failed;
 
   std::unique_ptr<search::SearchIndex::NgramUpdate> ngram_update;
   {

@@ -1,11 +1,16 @@
 // ImportOrder: keeps the batches of one import in the file's order while two or more of them are
 // written at once (Engine::ImportContacts with an ImportOrder::Turn).
 //
-// Batches are numbered 0, 1, 2, ... in file order. Batch k waits for batch k - 1 at three points:
+// Batches are numbered 0, 1, 2, ... in file order. Batch k waits for batch k - 1 at four points:
+//   - kSchemaHeld: k - 1 holds the chatbot's schema lock shared. Batch k takes it only then, so
+//     it holds no lock while k - 1 may still have to take one: were k holding the lock shared
+//     while k - 1 queued for it behind an attribute definition waiting for it exclusive
+//     (engine/shared_mutex.h queues new readers behind a waiting writer), none of the three would
+//     finish. It also means k validates against the schema k - 1 used, or a later one;
 //   - kRead: k - 1 holds its intents, has read the stored contacts and has reserved its contact
-//     ids. Batch k starts only then (before it takes any lock: k - 1 holds the schema lock by
-//     then), so it takes its intents after k - 1, a contact both batches touch is written by
-//     k - 1 first (engine/intents.h), and its new contacts get ids after those of k - 1;
+//     ids. Batch k (validated by then, beside k - 1's validation and read) goes on only then, so
+//     it takes its intents after k - 1, a contact both batches touch is written by k - 1 first
+//     (engine/intents.h), and its new contacts get ids after those of k - 1;
 //   - kCommitted: k - 1 is persisted. Batch k commits only then, and not at all when k - 1
 //     failed, so the store never holds a batch without every batch before it. Batches that
 //     reach their commit while an earlier one is being persisted wait (Turn::Commit); the first
@@ -32,7 +37,13 @@ namespace contactd {
 
 class ImportOrder {
  public:
-  enum class Point : uint8_t { kNone = 0, kRead = 1, kCommitted = 2, kApplied = 3 };
+  enum class Point : uint8_t {
+    kNone = 0,
+    kSchemaHeld = 1,
+    kRead = 2,
+    kCommitted = 3,
+    kApplied = 4
+  };
 
   // One batch's place in the order. A default Turn (no order) never waits.
   class Turn {

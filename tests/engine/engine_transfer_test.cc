@@ -282,10 +282,25 @@ class ImportOrderTest : public ImportTest {
   // Runs batch `seq` of `order` on a thread of its own.
   std::future<Result<ImportBatchResult>> Start(ImportOrder* order, uint64_t seq,
                                                std::vector<ContactInput> items) {
-    return std::async(std::launch::async, [this, order, seq, items = std::move(items)]() mutable {
-      return e().ImportContacts(admin_, "bot", std::move(items), false,
-                                ImportOrder::Turn(order, seq));
-    });
+    return Start(ImportOrder::Turn(order, seq), std::move(items));
+  }
+  // Runs the batch whose place is `turn`.
+  std::future<Result<ImportBatchResult>> Start(ImportOrder::Turn turn,
+                                               std::vector<ContactInput> items) {
+    return std::async(
+        std::launch::async, [this, turn = std::move(turn), items = std::move(items)]() mutable {
+          return e().ImportContacts(admin_, "bot", std::move(items), false, std::move(turn));
+        });
+  }
+  // Waits up to 20 s for every future; when one is not ready by then (a deadlock), ends the
+  // process: its thread cannot be joined, and the test would hang until ctest's timeout.
+  template <typename... Futures>
+  static void FinishWithin20sOrExit(Futures&... futures) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    if (!((futures.wait_until(deadline) == std::future_status::ready) && ...)) {
+      std::fprintf(stderr, "deadlock: the batches and the definition did not finish in 20 s\n");
+      std::_Exit(1);
+    }
   }
   // Waits until `n` commits are held by MemoryStorage::HoldCommits.
   void AwaitHeldCommits(size_t n) {
@@ -403,11 +418,11 @@ TEST_F(ImportOrderTest, AGroupCommitThatFailsFailsEveryBatchInItAndAfterIt) {
   EXPECT_EQ(ids, (std::vector<std::string>{"kept", "x1"}));
 }
 
-// A later batch waiting for the earlier one must not hold the schema lock shared. If it did, an
-// attribute definition would queue behind it for the lock exclusive, and the earlier batch
-// would queue behind the definition for the lock shared (engine/shared_mutex.h queues new readers
-// behind a waiting writer): none of the three would finish. The sleeps only make that interleaving
-// likely; any other interleaving must finish too.
+// A later batch waiting for the earlier one to take the schema lock must not hold it shared. If it
+// did, an attribute definition would queue behind it for the lock exclusive, and the earlier
+// batch would queue behind the definition for the lock shared (engine/shared_mutex.h queues new
+// readers behind a waiting writer): none of the three would finish. The sleeps only make that
+// interleaving likely; any other interleaving must finish too.
 TEST_F(ImportOrderTest, AttributeDefinedWhileALaterBatchWaitsBlocksNothing) {
   ImportOrder order;
   auto later = Start(&order, 1, {Item("b")});
@@ -419,19 +434,56 @@ TEST_F(ImportOrderTest, AttributeDefinedWhileALaterBatchWaitsBlocksNothing) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the definition takes its lock
   auto earlier = Start(&order, 0, {Item("a")});
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  const bool finished = earlier.wait_until(deadline) == std::future_status::ready &&
-                        later.wait_until(deadline) == std::future_status::ready &&
-                        define.wait_until(deadline) == std::future_status::ready;
-  if (!finished) {
-    // The threads cannot be joined: end the process rather than hang until ctest's timeout.
-    std::fprintf(stderr, "deadlock: the batches and the definition did not finish in 20 s\n");
-    std::_Exit(1);
-  }
+  FinishWithin20sOrExit(earlier, later, define);
   ASSERT_OK(earlier.get());
   ASSERT_OK(later.get());
   ASSERT_OK(define.get());
   EXPECT_LT(Get("a").id, Get("b").id);
+}
+
+// A batch takes the schema lock and validates as soon as the batch before it holds the lock, not
+// once that batch has read: here while that batch waits for a contact's intent. Holding the lock
+// while it waits for that batch deadlocks nothing: an attribute definition that queues behind
+// both, and the next batch that queues behind the definition, all finish.
+TEST_F(ImportOrderTest, ALaterBatchValidatesWhileTheEarlierOneWaitsForItsIntents) {
+  h_.storage().HoldCommits(true);
+  auto upsert = std::async(std::launch::async,
+                           [this] { return Upsert({Item("a", std::nullopt, "upserted")}); });
+  AwaitHeldCommits(1);  // the upsert holds the intent of "a" until its commit lands
+  ImportOrder order;
+  auto first = Start(&order, 0, {Item("a", std::nullopt, "imported")});
+  auto second = Start(&order, 1, {WithAttrs(Item("b"), {{"tier", RawValue::String("gold")}})});
+  ImportOrder::Turn third_turn(&order, 2);
+  const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!third_turn.Passed(ImportOrder::Point::kSchemaHeld) &&
+         std::chrono::steady_clock::now() < patience) {
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(third_turn.Passed(ImportOrder::Point::kSchemaHeld))
+      << "the second batch did not take the schema lock while the first waited";
+  EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  auto define = std::async(std::launch::async, [this] {
+    AttributeInput tier;
+    tier.name = "tier";
+    return e().DefineAttribute(admin_, "bot", tier);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the definition queues
+  auto third = Start(std::move(third_turn), {Item("c")});
+  h_.storage().HoldCommits(false);
+  FinishWithin20sOrExit(upsert, first, second, define, third);
+  ASSERT_OK(upsert.get());
+  ASSERT_OK(first.get());
+  ASSERT_OK(define.get());
+  auto r2 = third.get();
+  ASSERT_OK(r2);
+  EXPECT_EQ(r2->created, 1u);
+  // The second batch validated while the first held the lock, before the definition could land.
+  auto r1 = second.get();
+  ASSERT_OK(r1);
+  EXPECT_EQ(r1->failures,
+            (std::vector<Failure>{
+                {0, {{"custom_attributes.tier", "Unknown custom attribute; define it first"}}}}));
+  EXPECT_EQ(Get("a").name, "imported");
 }
 
 // --- Export ---------------------------------------------------------------------------------
