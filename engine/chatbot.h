@@ -7,10 +7,18 @@
 //      contact write that validated against the old schema.
 //   2. intents: a contact write holds intents on every external_id and email it changes, from
 //      before it reads the current state until its change is visible (engine/intents.h).
-//   3. data_lock: guards `table` and `index` (the search indexes). Readers hold it shared; a
-//      write holds it shared while it reads the current state and exclusive only while it applies
-//      an already-persisted change to both, so no reader ever sees part of a request, anything
-//      not yet persisted, or a record without its index entries.
+//   3. data_lock: guards `index` (the search indexes) and, with table_lock, `table`. Readers of
+//      the index hold it shared; a write holds it exclusive only while it applies an
+//      already-persisted change, so no search ever sees part of a request, anything not yet
+//      persisted, or a record without its index entries.
+//   4. table_lock: every change to `table` holds it exclusive, inside data_lock exclusive, and
+//      lets it go as soon as the table has changed; the write then updates the index under
+//      data_lock alone. A reader of the table alone (a write reading the current state, a get by
+//      external_id) holds table_lock shared instead of data_lock, so it does not wait while
+//      another write updates the index or installs an n-gram update. It may see a request's
+//      table change before the index has it, but never a part of one or one not yet persisted,
+//      and a search that starts after it saw the change waits on data_lock until the index has
+//      it too.
 //
 // Thread-safety: as above. `info()` is immutable (workspace, no, id and created_at never change);
 // the name and default_country that UpdateChatbot changes are read with current_info(), a copy
@@ -67,7 +75,9 @@ class Chatbot {
   Intents& intents() { return intents_; }
 
   SharedMutex& data_lock() const { return data_lock_; }
-  // REQUIRES: data_lock held (shared to read, exclusive to change).
+  SharedMutex& table_lock() const { return table_lock_; }
+  // table(): REQUIRES data_lock or table_lock held shared to read; both exclusive to change.
+  // index(): REQUIRES data_lock held (shared to read, exclusive to change).
   ContactTable& table() { return table_; }
   const ContactTable& table() const { return table_; }
   search::SearchIndex& index() { return index_; }
@@ -83,6 +93,7 @@ class Chatbot {
   bool deleted_ = false;
   Intents intents_;
   mutable SharedMutex data_lock_;
+  mutable SharedMutex table_lock_;
   ContactTable table_;
   search::SearchIndex index_;
 };

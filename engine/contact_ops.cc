@@ -1,7 +1,9 @@
 // Single-contact operations (get, update, delete) and the paged list.
 //
 // Update and delete follow the same protocol as the batch upsert (upsert.cc): intents on the keys
-// they change, read under the data lock shared, commit, then apply under the data lock exclusive.
+// they change, read under the table lock shared, commit, then apply under the data lock exclusive
+// (the table lock too while the table changes). A get reads under the table lock shared
+// (engine/chatbot.h).
 #include <mutex>
 #include <shared_mutex>
 
@@ -24,7 +26,7 @@ Result<ContactOne> Engine::GetContact(const Principal& p, std::string_view chatb
   auto resolved = ResolveChatbot(p, chatbot_id);
   if (!resolved.ok()) return resolved.status();
   const Chatbot& chatbot = **resolved;
-  std::shared_lock lock(chatbot.data_lock());
+  std::shared_lock lock(chatbot.table_lock());
   const ContactTable::Row row = chatbot.table().FindByExternalId(external_id);
   if (row == ContactTable::kNoRow) return NotFound();
   auto contact = Decode(chatbot.table(), row);
@@ -62,7 +64,7 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
   ContactTable::Row row;
   Contact before, after;
   {
-    std::shared_lock lock(chatbot.data_lock());
+    std::shared_lock lock(chatbot.table_lock());
     const ContactTable& table = chatbot.table();
     row = table.FindByExternalId(external_id);
     if (row == ContactTable::kNoRow) return NotFound();
@@ -95,6 +97,7 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
   std::unique_ptr<search::SearchIndex::NgramUpdate> update;
   {
     std::unique_lock lock(chatbot.data_lock());
+    std::unique_lock table_lock(chatbot.table_lock());
     chatbot.table().Replace(row, Record(record));
     chatbot.index().Put(row, entry);
     update = chatbot.index().TakeNgramUpdate();
@@ -115,7 +118,7 @@ Result<ContactOne> Engine::DeleteContact(const Principal& p, std::string_view ch
   ContactTable::Row row;
   Contact contact;
   {
-    std::shared_lock lock(chatbot.data_lock());
+    std::shared_lock lock(chatbot.table_lock());
     row = chatbot.table().FindByExternalId(external_id);
     if (row == ContactTable::kNoRow) return NotFound();
     auto decoded = Decode(chatbot.table(), row);
@@ -129,6 +132,7 @@ Result<ContactOne> Engine::DeleteContact(const Principal& p, std::string_view ch
   {
     std::unique_lock lock(chatbot.data_lock());
     chatbot.index().Erase(row);
+    std::unique_lock table_lock(chatbot.table_lock());
     chatbot.table().Erase(row);
     update = chatbot.index().TakeNgramUpdate();
   }

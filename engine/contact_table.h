@@ -6,8 +6,9 @@
 // and each row keeps its keys' hashes, so growing an index or unindexing a row never re-reads
 // records; only a hash match compares the record's key.
 //
-// Thread-safety: not thread-safe. The owning Chatbot's data lock protects it: readers shared,
-// writers exclusive. Not movable (the indexes point back at the table).
+// Thread-safety: not thread-safe. The owning Chatbot's data and table locks protect it: readers
+// hold either shared, writers both exclusive (engine/chatbot.h). Not movable (the indexes point
+// back at the table).
 #pragma once
 
 #include <cstdint>

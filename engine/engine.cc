@@ -195,6 +195,14 @@ Result<Principal> Engine::Authenticate(std::string_view api_key) const {
   return Principal{key->workspace, key->role, key->chatbot, key->no};
 }
 
+std::shared_ptr<void> Engine::HoldDataLockForTest(const Principal& p, std::string_view chatbot) {
+  auto resolved = ResolveChatbot(p, chatbot);
+  if (!resolved.ok()) return nullptr;
+  std::shared_ptr<Chatbot> held = std::move(*resolved);
+  held->data_lock().lock();
+  return std::shared_ptr<void>(held.get(), [held](void*) { held->data_lock().unlock(); });
+}
+
 Result<std::shared_ptr<Chatbot>> Engine::ResolveChatbot(const Principal& p,
                                                         std::string_view id) const {
   auto chatbot = directory_.FindChatbot(p.workspace, id);

@@ -216,6 +216,10 @@ class Engine {
   Result<ContactOne> DeleteContact(const Principal& p, std::string_view chatbot,
                                    std::string_view external_id);
 
+  // For tests: takes the chatbot's data lock exclusive, as a write holds it while it updates the
+  // search indexes, until the returned handle is released; nullptr when there is no such chatbot.
+  std::shared_ptr<void> HoldDataLockForTest(const Principal& p, std::string_view chatbot);
+
  private:
   struct WorkspaceEntry {
     Workspace info;
@@ -234,7 +238,8 @@ class Engine {
   void ForgetChatbot(Chatbot& chatbot);
   Status PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* batch,
                       ImportOrder::Turn* turn = nullptr);
-  // Makes the batch visible, under the data lock exclusive. Returns the chatbot's bulk n-gram
+  // Makes the batch visible, under the data lock exclusive (and the table lock exclusive while
+  // the table changes, engine/chatbot.h). Returns the chatbot's bulk n-gram
   // update when one is due, for UpdateNgrams() once the caller has let go of what it holds.
   [[nodiscard]] std::unique_ptr<search::SearchIndex::NgramUpdate> ApplyBatch(Chatbot& chatbot,
                                                                              PreparedBatch* batch);

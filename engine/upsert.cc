@@ -2,10 +2,12 @@
 //
 //   1. validate every item against the schema (held shared until the end), listing every problem;
 //   2. take intents on every external_id and new email (engine/intents.h);
-//   3. under the data lock shared: read the stored contacts and check email uniqueness; then,
+//   3. under the table lock shared: read the stored contacts and check email uniqueness; then,
 //      without the lock, merge, assign ids and timestamps, encode records;
 //   4. commit one Mutation (the WAL sync is shared with concurrent requests);
-//   5. under the data lock exclusive: make the whole batch visible at once.
+//   5. under the data lock exclusive: make the whole batch visible at once. The table changes
+//      under the table lock too, which is let go before the search index changes, so the next
+//      batch's step 3 runs beside that (engine/chatbot.h).
 //
 // Steps 2-5 are shared with the import (import_ops.cc), which leaves out the items with a problem
 // instead of failing the batch (engine/batch.h).
@@ -88,7 +90,8 @@ using BatchRows = absl::flat_hash_map<ContactTable::Row, size_t>;  // stored row
 
 // Whether a stored contact other than item i's own holds the email item i sets, and keeps it:
 // only an item (not left out) that moves that contact to another email or clears it frees it.
-// REQUIRES: the data lock; `batch_row` maps the rows of the items' stored contacts to the items.
+// REQUIRES: the table (or data) lock; `batch_row` maps the rows of the items' stored contacts to
+// the items.
 bool TakenByStored(const ContactTable& table, const ContactBatch& b, const BatchRows& batch_row,
                    size_t i) {
   const std::string& folded = b.folded_emails[i];
@@ -103,7 +106,8 @@ bool TakenByStored(const ContactTable& table, const ContactBatch& b, const Batch
 }
 
 // Only emails a batch sets can clash: with each other, or with a stored contact that keeps its
-// email. All or nothing: every clash is an issue of the returned status. REQUIRES: the data lock.
+// email. All or nothing: every clash is an issue of the returned status. REQUIRES: the table (or
+// data) lock.
 Status CheckEmailClashes(const ContactTable& table, const ContactBatch& b,
                          const BatchRows& batch_row) {
   std::vector<Issue> clashes;
@@ -126,7 +130,7 @@ Status CheckEmailClashes(const ContactTable& table, const ContactBatch& b,
 // clash (it wanted the email the first one would have released), so the check repeats until no
 // item clashes. Clashes with stored contacts are found before clashes between items, so an item
 // that keeps its own contact's email wins over a new item that wants it. Returns whether an item
-// clashed with a stored contact. REQUIRES: the data lock.
+// clashed with a stored contact. REQUIRES: the table (or data) lock.
 bool LeaveOutEmailClashes(const ContactTable& table, ContactBatch* b, const BatchRows& batch_row) {
   const size_t n = b->changes.size();
   bool stored_clash = false;
@@ -217,7 +221,7 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
   for (bool reread = may_reread;;) {
     // Read what is stored, under the data lock shared. The intents keep these contacts (and the
     // emails the batch sets) from changing until the batch is applied.
-    std::shared_lock lock(chatbot.data_lock());
+    std::shared_lock lock(chatbot.table_lock());
     const ContactTable& table = chatbot.table();
     BatchRows batch_row;
     for (size_t i = 0; i < n; ++i) {
@@ -303,6 +307,7 @@ std::unique_ptr<search::SearchIndex::NgramUpdate> Engine::ApplyBatch(Chatbot& ch
   rows.reserve(b->records.size());
   entries.reserve(b->records.size());
   std::unique_lock lock(chatbot.data_lock());
+  std::unique_lock table_lock(chatbot.table_lock());
   ContactTable& table = chatbot.table();
   const size_t n = b->records.size();
   for (size_t i = 0; i < n; ++i) {
@@ -319,6 +324,7 @@ std::unique_ptr<search::SearchIndex::NgramUpdate> Engine::ApplyBatch(Chatbot& ch
     rows.push_back(row);
     entries.push_back(std::move(b->entries[i]));
   }
+  table_lock.unlock();  // reads of the table alone go on while the index changes
   chatbot.index().PutMany(rows, entries);
   return chatbot.index().TakeNgramUpdate();
 }

@@ -486,6 +486,35 @@ TEST_F(ImportOrderTest, ALaterBatchValidatesWhileTheEarlierOneWaitsForItsIntents
   EXPECT_EQ(Get("a").name, "imported");
 }
 
+// A batch reads the stored contacts under the table lock, not the data lock: it reads while
+// another write holds the data lock to update the search indexes, and applies only after.
+TEST_F(ImportOrderTest, ABatchReadsWhileAnotherWriteUpdatesTheSearchIndexes) {
+  ASSERT_OK(Upsert({Item("a", std::nullopt, "stored")}));
+  std::shared_ptr<void> hold = e().HoldDataLockForTest(admin_, "bot");
+  ASSERT_NE(hold, nullptr);
+  ImportOrder order;
+  auto batch = Start(&order, 0, {Item("a", std::nullopt, "imported"), Item("b")});
+  ImportOrder::Turn next(&order, 1);
+  const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!next.Passed(ImportOrder::Point::kRead) && std::chrono::steady_clock::now() < patience) {
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(next.Passed(ImportOrder::Point::kRead))
+      << "the batch did not read while the data lock was held";
+  EXPECT_EQ(batch.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout)
+      << "the batch applied while the data lock was held";
+  if (next.Passed(ImportOrder::Point::kRead)) {  // (else a get would wait for the lock too)
+    EXPECT_EQ(Get("a").name, "stored");          // a get reads the table alone, as the batch did
+  }
+  hold.reset();
+  FinishWithin20sOrExit(batch);
+  auto r = batch.get();
+  ASSERT_OK(r);
+  EXPECT_EQ(r->created, 1u);
+  EXPECT_EQ(r->updated, 1u);
+  EXPECT_EQ(Get("a").name, "imported");
+}
+
 // --- Export ---------------------------------------------------------------------------------
 
 class ExportTest : public testing::ChatbotFixture {
