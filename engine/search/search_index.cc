@@ -11,11 +11,6 @@
 namespace contactd::search {
 namespace {
 
-std::optional<uint64_t> TextKey(bool present, std::string_view folded) {
-  if (!present) return std::nullopt;
-  return OrderKeyText(folded);
-}
-
 // A row's text split into its fields (TextField order) in one pass; FieldOf() finds one.
 using Fields = std::array<std::string_view, kPhoneDigits + 1>;
 Fields SplitFields(std::string_view text) {
@@ -59,6 +54,12 @@ SearchIndex::Entry SearchIndex::EntryOf(const Contact& c) {
   FoldTo(c.external_id, &e.text);
   e.text.push_back(kFieldSeparator);
   if (c.phonenumber) e.text += Digits(*c.phonenumber);
+  const Fields f = SplitFields(e.text);
+  if (e.has_name) e.name_key = OrderKeyText(f[kNameText]);
+  if (e.has_email) e.email_key = OrderKeyText(f[kEmailText]);
+  if (e.has_phone) e.phone_key = OrderKeyDigits(f[kPhoneDigits]);
+  e.external_id_key = OrderKeyText(f[kExternalIdText]);
+  e.phone_inexact = f[kPhoneDigits].size() > 16;
   e.attr_keys.reserve(c.attrs.size());
   for (const AttrEntry& a : c.attrs) {
     if (const auto* s = std::get_if<std::string>(&a.value)) {
@@ -169,22 +170,24 @@ void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry>
   for (size_t i = 0; i < n; ++i) {
     const Row row = rows[i];
     const Entry& e = entries[i];
-    const Fields f = SplitFields(e.text);
     const auto set = [&](CoreColumn c, std::optional<uint64_t> key) {
       changes[c * n + i] = {row, key};
+    };
+    const auto when = [](bool present, uint64_t key) {
+      return present ? std::optional(key) : std::nullopt;
     };
     set(kId, OrderKey(static_cast<int64_t>(e.id)));
     set(kCreated, OrderKey(e.created_at));
     set(kUpdated, OrderKey(e.updated_at));
-    set(kName, TextKey(e.has_name, f[kNameText]));
-    set(kEmail, TextKey(e.has_email, f[kEmailText]));
-    set(kPhone, e.has_phone ? std::optional(OrderKeyDigits(f[kPhoneDigits])) : std::nullopt);
-    set(kExternalId, OrderKeyText(f[kExternalIdText]));
+    set(kName, when(e.has_name, e.name_key));
+    set(kEmail, when(e.has_email, e.email_key));
+    set(kPhone, when(e.has_phone, e.phone_key));
+    set(kExternalId, e.external_id_key);
     for (const auto& [attr, key] : e.attr_keys) by_attr[attr].push_back({row, key});
 
     alive_.add(row);
     if (e.has_stripe) stripe_.add(row);
-    if (f[kPhoneDigits].size() > 16) phone_inexact_ = true;
+    if (e.phone_inexact) phone_inexact_ = true;
     for (AttrNo attr : e.inexact_attrs) inexact_[attr] = true;
     for (const auto& [attr, folded] : e.attr_texts) {
       auto& slot = text_attrs_[attr];

@@ -76,6 +76,10 @@ class SearchIndex {
     std::string text;  // folded name, email, external_id and phone digits, 0x1F between
     bool has_name = false, has_email = false, has_phone = false;
     bool has_stripe = false;
+    bool phone_inexact = false;  // over 16 digits: the phone's order key does not pin it down
+    // The order keys of the text columns, from `text` (name, email and phone only when present),
+    // so that the data lock is not held to compute them.
+    uint64_t name_key = 0, email_key = 0, phone_key = 0, external_id_key = 0;
     std::vector<std::pair<AttrNo, uint64_t>> attr_keys;      // ascending attr
     std::vector<std::pair<AttrNo, std::string>> attr_texts;  // folded values of text attributes
     std::vector<AttrNo> inexact_attrs;  // values whose order key does not pin them down
