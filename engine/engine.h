@@ -239,8 +239,8 @@ class Engine {
   Status PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatch* batch,
                       ImportOrder::Turn* turn = nullptr);
   // Makes the batch visible, under the data lock exclusive (and the table lock exclusive while
-  // the table changes, engine/chatbot.h). Returns the chatbot's bulk n-gram
-  // update when one is due, for UpdateNgrams() once the caller has let go of what it holds.
+  // the table changes, engine/chatbot.h). Returns the chatbot's bulk n-gram update when one is
+  // due, for UpdateNgrams() once the caller has let go of what it holds.
   [[nodiscard]] std::unique_ptr<search::SearchIndex::NgramUpdate> ApplyBatch(Chatbot& chatbot,
                                                                              PreparedBatch* batch);
   // Builds an update taken from the chatbot's index without the data lock, then installs it under

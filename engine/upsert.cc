@@ -219,7 +219,7 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
   const std::vector<std::vector<Issue>> issues_before =
       may_reread ? b->item_issues : std::vector<std::vector<Issue>>{};
   for (bool reread = may_reread;;) {
-    // Read what is stored, under the data lock shared. The intents keep these contacts (and the
+    // Read what is stored, under the table lock shared. The intents keep these contacts (and the
     // emails the batch sets) from changing until the batch is applied.
     std::shared_lock lock(chatbot.table_lock());
     const ContactTable& table = chatbot.table();

@@ -24,8 +24,9 @@
 // and Erase() update inline only when none is taken out and kMaxStaleInline rows are stale.
 //
 // Writers compute an Entry for each changed contact before taking the data lock, then Put() it
-// (a batch: PutMany()) under the lock along with the record, so the indexes change exactly when
-// the records do and no reader sees one without the other.
+// (a batch: PutMany()) under the lock along with the record, so no search (which holds the data
+// lock shared) sees one without the other. (A reader of the contact table alone may see the
+// record a moment before its entry: engine/chatbot.h.)
 //
 // Thread-safety: not thread-safe; the owning chatbot's data lock protects it (readers shared,
 // writers exclusive). EntryOf() is a pure function; an NgramUpdate is its holder's alone.
