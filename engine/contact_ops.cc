@@ -97,8 +97,10 @@ Result<ContactOne> Engine::UpdateContact(const Principal& p, std::string_view ch
   std::unique_ptr<search::SearchIndex::NgramUpdate> update;
   {
     std::unique_lock lock(chatbot.data_lock());
-    std::unique_lock table_lock(chatbot.table_lock());
-    chatbot.table().Replace(row, Record(record));
+    {
+      std::unique_lock table_lock(chatbot.table_lock());
+      chatbot.table().Replace(row, Record(record));
+    }
     chatbot.index().Put(row, entry);
     update = chatbot.index().TakeNgramUpdate();
   }
@@ -132,8 +134,10 @@ Result<ContactOne> Engine::DeleteContact(const Principal& p, std::string_view ch
   {
     std::unique_lock lock(chatbot.data_lock());
     chatbot.index().Erase(row);
-    std::unique_lock table_lock(chatbot.table_lock());
-    chatbot.table().Erase(row);
+    {
+      std::unique_lock table_lock(chatbot.table_lock());
+      chatbot.table().Erase(row);
+    }
     update = chatbot.index().TakeNgramUpdate();
   }
   UpdateNgrams(chatbot, std::move(update));
