@@ -298,9 +298,17 @@ class ImportOrderTest : public ImportTest {
   static void FinishWithin20sOrExit(Futures&... futures) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     if (!((futures.wait_until(deadline) == std::future_status::ready) && ...)) {
-      std::fprintf(stderr, "deadlock: the batches and the definition did not finish in 20 s\n");
+      std::fprintf(stderr, "deadlock: the test's writes did not finish in 20 s\n");
       std::_Exit(1);
     }
+  }
+  // Whether the batch before `turn` passes `p` within 10 s.
+  static bool PassesWithin10s(const ImportOrder::Turn& turn, ImportOrder::Point p) {
+    const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!turn.Passed(p) && std::chrono::steady_clock::now() < patience) {
+      std::this_thread::yield();
+    }
+    return turn.Passed(p);
   }
   // Waits until `n` commits are held by MemoryStorage::HoldCommits.
   void AwaitHeldCommits(size_t n) {
@@ -454,12 +462,7 @@ TEST_F(ImportOrderTest, ALaterBatchValidatesWhileTheEarlierOneWaitsForItsIntents
   auto first = Start(&order, 0, {Item("a", std::nullopt, "imported")});
   auto second = Start(&order, 1, {WithAttrs(Item("b"), {{"tier", RawValue::String("gold")}})});
   ImportOrder::Turn third_turn(&order, 2);
-  const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!third_turn.Passed(ImportOrder::Point::kSchemaHeld) &&
-         std::chrono::steady_clock::now() < patience) {
-    std::this_thread::yield();
-  }
-  EXPECT_TRUE(third_turn.Passed(ImportOrder::Point::kSchemaHeld))
+  EXPECT_TRUE(PassesWithin10s(third_turn, ImportOrder::Point::kSchemaHeld))
       << "the second batch did not take the schema lock while the first waited";
   EXPECT_EQ(first.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
   auto define = std::async(std::launch::async, [this] {
@@ -495,16 +498,12 @@ TEST_F(ImportOrderTest, ABatchReadsWhileAnotherWriteUpdatesTheSearchIndexes) {
   ImportOrder order;
   auto batch = Start(&order, 0, {Item("a", std::nullopt, "imported"), Item("b")});
   ImportOrder::Turn next(&order, 1);
-  const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!next.Passed(ImportOrder::Point::kRead) && std::chrono::steady_clock::now() < patience) {
-    std::this_thread::yield();
-  }
-  EXPECT_TRUE(next.Passed(ImportOrder::Point::kRead))
-      << "the batch did not read while the data lock was held";
+  const bool read = PassesWithin10s(next, ImportOrder::Point::kRead);
+  EXPECT_TRUE(read) << "the batch did not read while the data lock was held";
   EXPECT_EQ(batch.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout)
       << "the batch applied while the data lock was held";
-  if (next.Passed(ImportOrder::Point::kRead)) {  // (else a get would wait for the lock too)
-    EXPECT_EQ(Get("a").name, "stored");          // a get reads the table alone, as the batch did
+  if (read) {                            // (else a get would wait for the lock too)
+    EXPECT_EQ(Get("a").name, "stored");  // a get reads the table alone, as the batch did
   }
   hold.reset();
   FinishWithin20sOrExit(batch);
