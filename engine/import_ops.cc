@@ -19,6 +19,7 @@
 // need not check them one by one.
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/batch.h"
@@ -62,7 +63,9 @@ Result<ImportBatchResult> Engine::ImportContacts(const Principal& p, std::string
                                                  ImportOrder::Turn turn) {
   auto resolved = ResolveChatbot(p, chatbot_id);
   if (!resolved.ok()) return resolved.status();
-  if (items.size() > kMaxBatch) return InvalidArgument("Maximum 1000 contacts per request");
+  if (items.size() > kMaxImportBatch) {
+    return InvalidArgument("Maximum " + std::to_string(kMaxImportBatch) + " contacts per batch");
+  }
   Chatbot& chatbot = **resolved;
   const size_t n = items.size();
   // An earlier batch that failed fails this one (its Turn passes the failure on). The first wait

@@ -284,7 +284,7 @@ std::optional<ImportStop> Importer::RunBatches(RowSource& source) {
     const bool repeated =
         ok && row.input.external_id.is_set() && filling.ids.contains(row.input.external_id.value);
     // Failed rows count towards the size too, so that their errors are bounded as well.
-    if (repeated || filling.rows.size() + filling.early_failed >= kMaxBatch) {
+    if (repeated || filling.rows.size() + filling.early_failed >= kMaxImportBatch) {
       if (auto stop = submit()) return stop;
     }
     if (filling.empty()) filling.first_row = row_no;

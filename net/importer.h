@@ -5,20 +5,21 @@
 // number normalized to E.164 (phone::Normalize with the import's default country) and, with
 // generate_ids, a generated external_id when it has none (as the upsert does); without it a row
 // with no external_id is an error on "external_id". Rows accumulate into batches of at most
-// kMaxBatch. A batch is cut early when an external_id repeats inside it, so that a later row of
-// the file updates the earlier one, as sequential upserts would. Each batch is atomic.
+// kMaxImportBatch (engine/engine.h). A batch is cut early when an external_id repeats inside it, so
+// that a later row of the file updates the earlier one, as sequential upserts would. Each batch is
+// atomic.
 //
 // Batches are written on kWriters writer threads while the next one is decoded. A batch goes to
 // whichever writer is free, so one that takes longer (the batch that builds an n-gram update)
 // does not keep the others idle; its successors' results wait until it is accounted. At most
 // kMaxAhead batches are started and not yet accounted, and one is being filled, so memory does
 // not grow with the file. Batches in flight overlap (one validates and merges while the one
-// before it commits and another updates the indexes; a third writer keeps both cores busy while
-// a commit waits for its fsync), and an ImportOrder (engine/import_order.h) makes the result that
-// of writing them one after the other: a row updates a contact an earlier row wrote, new contacts
-// get ids in file order, and when a batch fails nothing after it is written. Row errors
-// (decoding, phone numbers, the engine's item failures) are reported in row order up to
-// max_errors; `failed` always counts every failed row.
+// before it commits and updates the indexes; a third writer gained nothing once batches grew to
+// kMaxImportBatch rows, and cost CPU: docs/benchmarks.md), and an ImportOrder
+// (engine/import_order.h) makes the result that of writing them one after the other: a row updates
+// a contact an earlier row wrote, new contacts get ids in file order, and when a batch fails
+// nothing after it is written. Row errors (decoding, phone numbers, the engine's item failures) are
+// reported in row order up to max_errors; `failed` always counts every failed row.
 //
 // A dry run checks every batch without writing; each batch is checked against the stored
 // contacts only (not against earlier batches of the same dry run), so a file that creates and then
@@ -107,7 +108,7 @@ class Importer {
   struct Batch;
   class FinishSignal;
   class Writer;
-  static constexpr size_t kWriters = 3;
+  static constexpr size_t kWriters = 2;
   // Batches started and not yet accounted (running, or finished before an earlier one).
   static constexpr size_t kMaxAhead = 2 * kWriters;
 

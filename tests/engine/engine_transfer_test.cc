@@ -198,8 +198,8 @@ TEST_F(ImportTest, NothingToWriteCommitsNothing) {
 
 TEST_F(ImportTest, WholeBatchErrorsAreStatuses) {
   EXPECT_NOT_FOUND(e().ImportContacts(admin_, "nope", {Item("u1")}, false));
-  std::vector<ContactInput> many(kMaxBatch + 1, Item("x"));
-  EXPECT_STATUS(Import(many), Code::kInvalidArgument, "Maximum 1000 contacts per request");
+  std::vector<ContactInput> many(kMaxImportBatch + 1, Item("x"));
+  EXPECT_STATUS(Import(many), Code::kInvalidArgument, "Maximum 4000 contacts per batch");
   const size_t commits = h_.storage().commit_count();
   h_.storage().FailNextCommits(1);
   EXPECT_EQ(Import({Item("u1")}).status().code(), Code::kUnavailable);

@@ -64,30 +64,34 @@ class ImporterTest : public ::testing::Test {
   EngineHarness h_;
 };
 
+// Batches are kMaxImportBatch rows (B below); the tests size their sources by it.
+constexpr uint64_t B = kMaxImportBatch;
+
 TEST_F(ImporterTest, ManyBatchesWithErrorsInRowOrder) {
-  // Every 700th row has a bad email (an engine failure), every 900th no external_id (caught
-  // before the engine): errors interleave across batches and must come out in row order.
-  FakeSource source(2500, [](uint64_t i, SourceRow* row) {
-    if (i % 900 == 0) {
+  // Every (7/10 B)th row has a bad email (an engine failure), every (9/10 B)th no external_id
+  // (caught before the engine): errors interleave across batches and must come out in row order.
+  constexpr uint64_t kBad = B * 7 / 10, kNoId = B * 9 / 10, kRows = B * 5 / 2;
+  FakeSource source(kRows, [](uint64_t i, SourceRow* row) {
+    if (i % kNoId == 0) {
       row->input.email.Set("x" + std::to_string(i) + "@x.io");
     } else {
       row->input =
-          Input("u" + std::to_string(i), i % 700 == 0 ? "bad" : "u" + std::to_string(i) + "@x.io");
+          Input("u" + std::to_string(i), i % kBad == 0 ? "bad" : "u" + std::to_string(i) + "@x.io");
     }
     row->line = i + 1;
   });
   Importer importer(h_.engine(), h_.op(), "bot", ImportOptions{});
   EXPECT_EQ(importer.Run(source), std::nullopt);
   const ImportReport& r = importer.report();
-  EXPECT_EQ(r.rows, 2500u);
-  EXPECT_EQ(r.failed, 3u + 2u);  // rows 700, 1400, 2100; rows 900, 1800
-  EXPECT_EQ(r.created, 2495u);
+  EXPECT_EQ(r.rows, kRows);
+  EXPECT_EQ(r.failed, 3u + 2u);
+  EXPECT_EQ(r.created, kRows - 5);
   std::vector<uint64_t> rows;
   for (const RowError& e : r.errors) rows.push_back(e.row);
-  EXPECT_EQ(rows, (std::vector<uint64_t>{700, 900, 1400, 1800, 2100}));
+  EXPECT_EQ(rows, (std::vector<uint64_t>{kBad, kNoId, 2 * kBad, 2 * kNoId, 3 * kBad}));
   EXPECT_EQ(r.errors[1].field, "external_id");
-  EXPECT_EQ(r.errors[1].line, 901u);
-  EXPECT_EQ(Stored(), 2495u);
+  EXPECT_EQ(r.errors[1].line, kNoId + 1);
+  EXPECT_EQ(Stored(), kRows - 5);
 }
 
 TEST_F(ImporterTest, RepeatedIdUpdatesLikeSequentialUpserts) {
@@ -104,15 +108,15 @@ TEST_F(ImporterTest, RepeatedIdUpdatesLikeSequentialUpserts) {
 }
 
 TEST_F(ImporterTest, BatchesInFlightTogetherGiveTheResultOfWritingThemInTurn) {
-  // Rows 1-1000 create u1..u1000 with e<i>; rows 1001-2000 (the next batch) move them to m<i>;
-  // rows 2001-3000 (the batch after) create v1..v1000 taking the freed e<i>. The last two batches
-  // are in flight together: the last must not see an email clash that writing the batches one
-  // after the other would not have, nor overtake the updates.
-  FakeSource source(3000, [](uint64_t i, SourceRow* row) {
-    const std::string k = std::to_string((i - 1) % 1000 + 1);
-    if (i <= 1000) {
+  // Rows 1-B create u1..uB with e<i>; rows B+1-2B (the next batch) move them to m<i>; rows
+  // 2B+1-3B (the batch after) create v1..vB taking the freed e<i>. The last two batches are in
+  // flight together: the last must not see an email clash that writing the batches one after the
+  // other would not have, nor overtake the updates.
+  FakeSource source(3 * B, [](uint64_t i, SourceRow* row) {
+    const std::string k = std::to_string((i - 1) % B + 1);
+    if (i <= B) {
       row->input = Input("u" + k, "e" + k + "@x.io");
-    } else if (i <= 2000) {
+    } else if (i <= 2 * B) {
       row->input = Input("u" + k, "m" + k + "@x.io");
     } else {
       row->input = Input("v" + k, "e" + k + "@x.io");
@@ -122,8 +126,8 @@ TEST_F(ImporterTest, BatchesInFlightTogetherGiveTheResultOfWritingThemInTurn) {
   EXPECT_EQ(importer.Run(source), std::nullopt);
   const ImportReport& r = importer.report();
   EXPECT_EQ(r.failed, 0u) << (r.errors.empty() ? "" : r.errors[0].message);
-  EXPECT_EQ(r.created, 2000u);
-  EXPECT_EQ(r.updated, 1000u);
+  EXPECT_EQ(r.created, 2 * B);
+  EXPECT_EQ(r.updated, B);
   auto u7 = h_.engine().GetContact(h_.op(), "bot", "u7");
   auto v7 = h_.engine().GetContact(h_.op(), "bot", "v7");
   ASSERT_TRUE(u7.ok() && v7.ok());
@@ -133,13 +137,14 @@ TEST_F(ImporterTest, BatchesInFlightTogetherGiveTheResultOfWritingThemInTurn) {
 }
 
 TEST_F(ImporterTest, MaxErrorsBoundsTheListNotTheCount) {
-  FakeSource source(
-      3000, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i), "bad"); });
+  FakeSource source(3 * B, [](uint64_t i, SourceRow* row) {
+    row->input = Input("u" + std::to_string(i), "bad");
+  });
   ImportOptions options;
   options.max_errors = 10;
   Importer importer(h_.engine(), h_.op(), "bot", options);
   EXPECT_EQ(importer.Run(source), std::nullopt);
-  EXPECT_EQ(importer.report().failed, 3000u);
+  EXPECT_EQ(importer.report().failed, 3 * B);
   EXPECT_EQ(importer.report().errors.size(), 10u);
   EXPECT_TRUE(importer.report().errors_truncated);
   EXPECT_EQ(importer.report().errors.back().row, 10u);
@@ -171,23 +176,23 @@ TEST_F(ImporterTest, GeneratedIdsAndPhoneNumbers) {
 
 TEST_F(ImporterTest, DryRunWritesNothing) {
   FakeSource source(
-      1500, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
+      B + B / 2, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
   ImportOptions options;
   options.dry_run = true;
   Importer importer(h_.engine(), h_.op(), "bot", options);
   EXPECT_EQ(importer.Run(source), std::nullopt);
-  EXPECT_EQ(importer.report().created, 1500u);
+  EXPECT_EQ(importer.report().created, B + B / 2);
   EXPECT_EQ(Stored(), 0u);
 }
 
 TEST_F(ImporterTest, FailedCommitStopsWithEarlierBatchesKept) {
   FakeSource source(
-      1500, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
+      B + B / 2, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
   // Once the first batch is stored (by the import's writer thread: waited for with a deadline far
   // beyond what a loaded machine needs), the next commit (the second batch's) fails.
   source.at_end = [&] {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (Stored() < 1000 && std::chrono::steady_clock::now() < deadline) {
+    while (Stored() < B && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     h_.storage().FailNextCommits(1);
@@ -196,16 +201,19 @@ TEST_F(ImporterTest, FailedCommitStopsWithEarlierBatchesKept) {
   const auto stop = importer.Run(source);
   ASSERT_TRUE(stop.has_value());
   EXPECT_EQ(stop->http_status, 503);
-  EXPECT_EQ(stop->row, 1001u);
-  EXPECT_EQ(importer.report().rows, 1000u);
-  EXPECT_EQ(importer.report().created, 1000u);
-  EXPECT_EQ(Stored(), 1000u);
+  EXPECT_EQ(stop->row, B + 1);
+  EXPECT_EQ(importer.report().rows, B);
+  EXPECT_EQ(importer.report().created, B);
+  EXPECT_EQ(Stored(), B);
 }
 
-// The chatbot grows past search::kAccelerateAt: the rows written after that are stale, fewer than
-// a write's update waits for. The import indexes them at its end.
+// The chatbot grows past search::kAccelerateAt in its second batch, which indexes every row then;
+// the rows of the third are stale, fewer than a write's update waits for. The import indexes them
+// at its end.
 TEST_F(ImporterTest, LeavesNoRowStaleForSearches) {
-  const uint64_t n = search::kAccelerateAt + 1500;
+  static_assert(B < search::kAccelerateAt && search::kAccelerateAt < 2 * B);
+  static_assert(1500 < search::kMaxUnindexed);
+  const uint64_t n = 2 * B + 1500;
   FakeSource source(
       n, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
   Importer importer(h_.engine(), h_.op(), "bot", ImportOptions{});
@@ -214,9 +222,9 @@ TEST_F(ImporterTest, LeavesNoRowStaleForSearches) {
   auto left = h_.engine().CatchUpSearchIndex(h_.op(), "bot");
   ASSERT_TRUE(left.ok());
   EXPECT_EQ(*left, 0u);
-  auto found = h_.engine().Search(h_.op(), "bot", [] {
+  auto found = h_.engine().Search(h_.op(), "bot", [&] {
     search::SearchInput in;
-    in.q = "u6499";
+    in.q = "u" + std::to_string(n - 1);
     return in;
   }());
   ASSERT_TRUE(found.ok());
@@ -225,15 +233,15 @@ TEST_F(ImporterTest, LeavesNoRowStaleForSearches) {
 
 TEST_F(ImporterTest, SourceFailureAfterRowsReportsTheNextRow) {
   FakeSource source(
-      1200, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
-  source.failure_ = StreamFailure{400, "Malformed CSV at line 1202: quote not closed"};
+      B + 200, [](uint64_t i, SourceRow* row) { row->input = Input("u" + std::to_string(i)); });
+  source.failure_ = StreamFailure{400, "Malformed CSV at a line past every row: quote not closed"};
   Importer importer(h_.engine(), h_.op(), "bot", ImportOptions{});
   const auto stop = importer.Run(source);
   ASSERT_TRUE(stop.has_value());
   EXPECT_EQ(stop->http_status, 400);
-  EXPECT_EQ(stop->row, 1201u);
-  EXPECT_EQ(importer.report().created, 1200u);  // the rows before it are written
-  EXPECT_EQ(Stored(), 1200u);
+  EXPECT_EQ(stop->row, B + 201);
+  EXPECT_EQ(importer.report().created, B + 200);  // the rows before it are written
+  EXPECT_EQ(Stored(), B + 200);
 }
 
 }  // namespace
