@@ -694,5 +694,24 @@ INSTANTIATE_TEST_SUITE_P(Paths, SearchTest, ::testing::Values(Path::kScan, Path:
                            return info.param == Path::kScan ? "Scan" : "Indexed";
                          });
 
+// A phone's order key packs its first 16 digits. Validated numbers (E.164) have at most 15, but
+// the index does not rely on it: a longer number makes the phone column's keys inexact, so that
+// filters and sorts compare the digits themselves.
+TEST(SearchIndexKeysTest, APhoneOverSixteenDigitsMakesThePhoneKeysInexact) {
+  search::SearchIndex index;
+  const search::FieldRef phone{.column = search::Column::kPhone, .kind = search::Kind::kPhone};
+  Contact c;
+  c.id = 1;
+  c.external_id = "p1";
+  c.phonenumber = "+123456789012345";  // 15 digits
+  index.Put(0, search::SearchIndex::EntryOf(c));
+  EXPECT_TRUE(index.KeysExact(phone));
+  c.id = 2;
+  c.external_id = "p2";
+  c.phonenumber = "+12345678901234567";  // 17 digits
+  index.Put(1, search::SearchIndex::EntryOf(c));
+  EXPECT_FALSE(index.KeysExact(phone));
+}
+
 }  // namespace
 }  // namespace contactd::testing
