@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "bench/datagen.h"
+#include "bench/heap_bytes.h"
 #include "engine/contact_table.h"
 #include "engine/engine.h"
 #include "engine/memory_storage.h"
@@ -193,13 +194,13 @@ void BM_GetById(benchmark::State& state) {
   if (state.thread_index() == 0 && !fixture) {
     storage = std::make_unique<MemoryStorage>();
     storage->set_keep_data(false);
-    const size_t before = mallinfo2().uordblks;
+    const size_t before = HeapBytesInUse();
     fixture = std::make_unique<Fixture>(storage.get());
     for (size_t first = 0; first < contacts; first += kBatch) {
       fixture->Upsert(MakeBatch(7, first));
     }
     malloc_trim(0);
-    bytes_per_contact = static_cast<double>(mallinfo2().uordblks - before) / contacts;
+    bytes_per_contact = static_cast<double>(HeapBytesInUse() - before) / contacts;
   }
   std::mt19937_64 rng(42 + static_cast<uint64_t>(state.thread_index()));
   std::vector<std::string> ids;

@@ -4,7 +4,7 @@
 // each query class runs the query repeatedly and prints p50 and p99 latency with the exact total.
 // Then restarts (Engine::Recover over the same stored records) and prints the search-index
 // rebuild time and the engine's heap bytes per contact (records and indexes together, measured
-// with mallinfo2, excluding MemoryStorage's copy of the records).
+// with mallinfo2 as bench/heap_bytes.h counts it, excluding MemoryStorage's copy of the records).
 //
 //   search_bench [--contacts N] [--small-chatbots S] [--small-size K] [--runs R] [--only TEXT]
 #include <malloc.h>
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench/datagen.h"
+#include "bench/heap_bytes.h"
 #include "engine/engine.h"
 #include "engine/memory_storage.h"
 
@@ -196,14 +197,14 @@ int Main(int argc, char** argv) {
   // engine holds (records and indexes); MemoryStorage's own copy stays out of the count.
   engine.reset();
   malloc_trim(0);
-  const size_t heap_storage = mallinfo2().uordblks;
+  const size_t heap_storage = HeapBytesInUse();
   Engine restarted(&storage, EngineOptions{});
   const auto start = Clock::now();
   auto stats = restarted.Recover();
   const double recover_s = std::chrono::duration<double>(Clock::now() - start).count();
   Check(stats.status(), "recover");
   malloc_trim(0);
-  const size_t heap_engine = mallinfo2().uordblks - heap_storage;
+  const size_t heap_engine = HeapBytesInUse() - heap_storage;
   std::printf(
       "\nrestart: %zu contacts loaded in %.2f s; search indexes rebuilt in %.2f s "
       "(%.2f M contacts/s)\n",
