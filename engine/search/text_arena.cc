@@ -1,5 +1,8 @@
 #include "engine/search/text_arena.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace contactd::search {
 
 std::string_view FieldOf(std::string_view text, int index) {
@@ -13,14 +16,16 @@ std::string_view FieldOf(std::string_view text, int index) {
   return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
 }
 
+TextArena::TextArena() : chunks_(1) {}
+
 std::string_view TextArena::Field(Row row, int index) const { return FieldOf(Get(row), index); }
 
 void TextArena::Set(Row row, std::string_view text) {
+  if (text.size() > kChunkBytes) throw std::length_error("TextArena: text over kChunkBytes");
   if (row >= spans_.size()) spans_.resize(row + 1);
   garbage_ += spans_[row].length;
-  spans_[row] = {static_cast<uint32_t>(data_.size()), static_cast<uint32_t>(text.size())};
-  data_.append(text);
-  if (garbage_ > 4096 && garbage_ > data_.size() / 2) Compact();
+  spans_[row] = Append(text);
+  if (garbage_ > 4096 && garbage_ > bytes_ / 2) Compact();
 }
 
 void TextArena::Erase(Row row) {
@@ -29,16 +34,34 @@ void TextArena::Erase(Row row) {
   spans_[row] = {};
 }
 
-void TextArena::Compact() {
-  std::string data;
-  data.reserve(data_.size() - garbage_ + data_.size() / 8);
-  for (Span& s : spans_) {
-    const uint32_t offset = static_cast<uint32_t>(data.size());
-    data.append(data_, s.offset, s.length);
-    s.offset = offset;
+TextArena::Span TextArena::Append(std::string_view text) {
+  std::string* chunk = &chunks_.back();
+  const size_t end = chunk->size() + text.size();
+  if (end > kChunkBytes) {
+    chunk = &chunks_.emplace_back();
+    chunk->reserve(kChunkBytes);
+  } else if (end > chunk->capacity()) {  // the first chunk, still growing: never past a chunk
+    chunk->reserve(std::min(kChunkBytes, std::max(end, 2 * chunk->capacity())));
   }
-  data_.swap(data);
-  garbage_ = 0;
+  const Span span{.chunk = chunks_.size() - 1, .pos = chunk->size(), .length = text.size()};
+  chunk->append(text);
+  bytes_ += text.size();
+  return span;
+}
+
+void TextArena::Compact() {
+  TextArena fresh;
+  fresh.spans_.resize(spans_.size());
+  for (size_t row = 0; row < spans_.size(); ++row) {
+    if (spans_[row].length != 0) fresh.spans_[row] = fresh.Append(Get(static_cast<Row>(row)));
+  }
+  *this = std::move(fresh);
+}
+
+size_t TextArena::MemoryBytes() const {
+  size_t bytes = chunks_.capacity() * sizeof(std::string) + spans_.capacity() * sizeof(Span);
+  for (const std::string& chunk : chunks_) bytes += chunk.capacity();
+  return bytes;
 }
 
 }  // namespace contactd::search
