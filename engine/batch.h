@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory_resource>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,11 @@ struct ContactBatch {
   std::vector<ContactTable::Row> rows;  // the stored contact, or kNoRow for a new one
   std::vector<Contact> results;
   std::vector<Record> records;  // the new record of each changed item; empty when unchanged
-  std::vector<ContactTable::KeyHashes> hashes;      // of each new record
-  std::vector<search::SearchIndex::Entry> entries;  // search index entry of each new record
+  std::vector<ContactTable::KeyHashes> hashes;  // of each new record
+  // The search index entry of each new record, all allocated in `entry_memory` (declared first:
+  // it outlives them).
+  std::pmr::monotonic_buffer_resource entry_memory;
+  std::vector<search::SearchIndex::Entry> entries;
   ContactId max_new_id = 0;
 
   bool left_out(size_t i) const { return partial && !item_issues[i].empty(); }

@@ -206,7 +206,9 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
   b->results.resize(n);
   b->records.resize(n);
   b->hashes.resize(n);
-  b->entries.resize(n);
+  b->entries.clear();
+  b->entries.reserve(n);
+  for (size_t i = 0; i < n; ++i) b->entries.emplace_back(&b->entry_memory);
   if (b->partial) b->item_issues.resize(n);
   std::vector<std::optional<Contact>> stored(n);
   std::vector<uint32_t> id_hashes(n);  // computed before the lock
@@ -295,7 +297,7 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
     const bool folded = i < b->folded_emails.size() && !b->folded_emails[i].empty();
     b->hashes[i] = folded ? ContactTable::HashesOf(b->records[i].view(), b->folded_emails[i])
                           : ContactTable::HashesOf(b->records[i].view());
-    b->entries[i] = search::SearchIndex::EntryOf(c);
+    search::SearchIndex::FillEntry(c, &b->entries[i]);
   }
   return {};
 }

@@ -34,48 +34,48 @@ void NgramFields(std::string_view text, std::vector<NgramIndex::Field>* out) {
 
 }  // namespace
 
-SearchIndex::Entry SearchIndex::EntryOf(const Contact& c) {
-  Entry e;
-  e.id = c.id;
-  e.created_at = c.created_at;
-  e.updated_at = c.updated_at;
-  e.has_name = c.name.has_value();
-  e.has_email = c.email.has_value();
-  e.has_phone = c.phonenumber.has_value();
-  e.has_stripe = !c.stripe_accounts.empty();
-  // Room for every field's fold (as long as the field, bar rare expansions such as "½" to "1⁄2"),
-  // so that the text is allocated once.
-  e.text.reserve((c.name ? c.name->size() : 0) + (c.email ? c.email->size() : 0) +
-                 c.external_id.size() + (c.phonenumber ? c.phonenumber->size() : 0) + 16);
-  if (c.name) FoldTo(*c.name, &e.text);
-  e.text.push_back(kFieldSeparator);
-  if (c.email) FoldTo(*c.email, &e.text);
-  e.text.push_back(kFieldSeparator);
-  FoldTo(c.external_id, &e.text);
-  e.text.push_back(kFieldSeparator);
-  if (c.phonenumber) e.text += Digits(*c.phonenumber);
-  const Fields f = SplitFields(e.text);
-  if (e.has_name) e.name_key = OrderKeyText(f[kNameText]);
-  if (e.has_email) e.email_key = OrderKeyText(f[kEmailText]);
-  if (e.has_phone) e.phone_key = OrderKeyDigits(f[kPhoneDigits]);
-  e.external_id_key = OrderKeyText(f[kExternalIdText]);
-  e.phone_inexact = f[kPhoneDigits].size() > 16;
-  e.attr_keys.reserve(c.attrs.size());
+void SearchIndex::FillEntry(const Contact& c, Entry* e) {
+  e->id = c.id;
+  e->created_at = c.created_at;
+  e->updated_at = c.updated_at;
+  e->has_name = c.name.has_value();
+  e->has_email = c.email.has_value();
+  e->has_phone = c.phonenumber.has_value();
+  e->has_stripe = !c.stripe_accounts.empty();
+  // Folded in a buffer of this thread's that keeps its capacity, then copied to the entry in one
+  // allocation of the right size.
+  thread_local std::string folded;
+  folded.clear();
+  if (c.name) FoldTo(*c.name, &folded);
+  folded.push_back(kFieldSeparator);
+  if (c.email) FoldTo(*c.email, &folded);
+  folded.push_back(kFieldSeparator);
+  FoldTo(c.external_id, &folded);
+  folded.push_back(kFieldSeparator);
+  if (c.phonenumber) folded += Digits(*c.phonenumber);
+  e->text.assign(folded);
+  const Fields f = SplitFields(e->text);
+  if (e->has_name) e->name_key = OrderKeyText(f[kNameText]);
+  if (e->has_email) e->email_key = OrderKeyText(f[kEmailText]);
+  if (e->has_phone) e->phone_key = OrderKeyDigits(f[kPhoneDigits]);
+  e->external_id_key = OrderKeyText(f[kExternalIdText]);
+  e->phone_inexact = f[kPhoneDigits].size() > 16;
+  e->attr_keys.reserve(c.attrs.size());
   for (const AttrEntry& a : c.attrs) {
     if (const auto* s = std::get_if<std::string>(&a.value)) {
-      std::string folded = Fold(*s);
-      e.attr_keys.emplace_back(a.attr, OrderKeyText(folded));
-      e.attr_texts.emplace_back(a.attr, std::move(folded));
+      folded.clear();
+      FoldTo(*s, &folded);
+      e->attr_keys.emplace_back(a.attr, OrderKeyText(folded));
+      e->attr_texts.emplace_back(a.attr, std::string_view(folded));
       continue;
     }
-    e.attr_keys.emplace_back(a.attr, OrderKeyOf(a.value));
+    e->attr_keys.emplace_back(a.attr, OrderKeyOf(a.value));
     const auto* i = std::get_if<int64_t>(&a.value);
     const auto* t = std::get_if<DateTime>(&a.value);
     if ((i && (*i > (int64_t{1} << 53) || *i < -(int64_t{1} << 53))) || (t && t->nanos % 1000)) {
-      e.inexact_attrs.push_back(a.attr);
+      e->inexact_attrs.push_back(a.attr);
     }
   }
-  return e;
 }
 
 SearchIndex::SearchIndex(size_t accelerate_at) : accelerate_at_(accelerate_at) {}
@@ -189,7 +189,8 @@ void SearchIndex::IndexColumns(std::span<const Row> rows, std::span<const Entry>
     if (e.has_stripe) stripe_.add(row);
     if (e.phone_inexact) phone_inexact_ = true;
     for (AttrNo attr : e.inexact_attrs) inexact_[attr] = true;
-    for (const auto& [attr, folded] : e.attr_texts) {
+    for (const auto& [attr, folded_value] : e.attr_texts) {
+      const std::string_view folded = folded_value;
       auto& slot = text_attrs_[attr];
       if (!slot) slot = std::make_unique<TextAttr>();
       slot->values.Set(row, folded);

@@ -29,12 +29,14 @@
 // record a moment before its entry: engine/chatbot.h.)
 //
 // Thread-safety: not thread-safe; the owning chatbot's data lock protects it (readers shared,
-// writers exclusive). EntryOf() is a pure function; an NgramUpdate is its holder's alone.
+// writers exclusive). EntryOf() and FillEntry() are pure functions; an NgramUpdate is its
+// holder's alone.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <span>
 #include <string>
@@ -69,23 +71,36 @@ inline constexpr uint8_t kPhoneSpace = 1;
 
 class SearchIndex {
  public:
-  // Everything the index needs from one contact, computed before the data lock is taken.
+  // Everything the index needs from one contact, computed before the data lock is taken. All of
+  // an entry's memory comes from the memory resource it is made with: a batch makes its entries
+  // in one arena (std::pmr::monotonic_buffer_resource), written in order and freed at once, where
+  // each entry's own allocations came from free lists gone cold since the batch before.
   struct Entry {
+    explicit Entry(std::pmr::memory_resource* memory = std::pmr::get_default_resource())
+        : text(memory), attr_keys(memory), attr_texts(memory), inexact_attrs(memory) {}
+
     ContactId id = 0;
     int64_t created_at = 0;
     int64_t updated_at = 0;
-    std::string text;  // folded name, email, external_id and phone digits, 0x1F between
+    std::pmr::string text;  // folded name, email, external_id and phone digits, 0x1F between
     bool has_name = false, has_email = false, has_phone = false;
     bool has_stripe = false;
     bool phone_inexact = false;  // over 16 digits: the phone's order key does not pin it down
     // The order keys of the text columns, from `text` (name, email and phone only when present),
     // so that the data lock is not held to compute them.
     uint64_t name_key = 0, email_key = 0, phone_key = 0, external_id_key = 0;
-    std::vector<std::pair<AttrNo, uint64_t>> attr_keys;      // ascending attr
-    std::vector<std::pair<AttrNo, std::string>> attr_texts;  // folded values of text attributes
-    std::vector<AttrNo> inexact_attrs;  // values whose order key does not pin them down
+    std::pmr::vector<std::pair<AttrNo, uint64_t>> attr_keys;           // ascending attr
+    std::pmr::vector<std::pair<AttrNo, std::pmr::string>> attr_texts;  // folded text attributes
+    std::pmr::vector<AttrNo> inexact_attrs;  // values whose order key does not pin them down
   };
-  static Entry EntryOf(const Contact& c);
+  // Sets *e (a fresh Entry) to c's entry, allocating from e's memory resource.
+  static void FillEntry(const Contact& c, Entry* e);
+  // c's entry, on the default memory resource.
+  static Entry EntryOf(const Contact& c) {
+    Entry e;
+    FillEntry(c, &e);
+    return e;
+  }
 
   explicit SearchIndex(size_t accelerate_at = kAccelerateAt);
   SearchIndex(const SearchIndex&) = delete;
