@@ -143,8 +143,8 @@ void CheckAttrs(const Schema& schema,
     }
     set.push_back({def->no, std::move(*v.value)});
   }
-  std::sort(set.begin(), set.end(),
-            [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });
+  const auto by_attr = [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; };
+  if (!std::is_sorted(set.begin(), set.end(), by_attr)) std::sort(set.begin(), set.end(), by_attr);
   std::sort(out->attrs_cleared.begin(), out->attrs_cleared.end());
   // A record holds at most one value per attribute: a key given twice (set twice, cleared twice,
   // or both) is rejected. Both lists are sorted, so a merge finds every repeat.
@@ -177,6 +177,16 @@ void CheckOptional(FieldPatch<std::string>&& in, std::string_view prefix, std::s
     }
   }
   *out = std::move(in);
+}
+
+// Sorts `attrs` by attr, given that [0, mid) and [mid, end) are each sorted already (a change's
+// entries, then those kept from the stored contact). Usually one run is empty: then nothing moves
+// (std::sort moved every entry, value and all, even in order: 2% of an import's CPU).
+void MergeSortedRuns(std::vector<AttrEntry>* attrs, size_t mid) {
+  const auto by_attr = [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; };
+  const auto middle = attrs->begin() + static_cast<ptrdiff_t>(mid);
+  if (middle == attrs->begin() || middle == attrs->end()) return;
+  std::inplace_merge(attrs->begin(), middle, attrs->end(), by_attr);
 }
 
 }  // namespace
@@ -296,12 +306,12 @@ Contact ApplyChange(const Schema& schema, Contact base, ContactChange change) {
         next.push_back(e);
       }
     }
-    std::sort(next.begin(), next.end(),
-              [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });
+    MergeSortedRuns(&next, set_count);
     c.attrs = std::move(next);
   } else if (!change.attrs.absent()) {
     std::vector<AttrEntry> next = std::move(change.attrs.value);  // empty when null
     const auto& cleared = change.attrs_cleared;                   // sorted
+    const size_t set_count = next.size();
     for (const AttrEntry& e : c.attrs) {
       const AttrDef* def = schema.Get(e.attr);
       if (def != nullptr && def->archived &&
@@ -309,8 +319,7 @@ Contact ApplyChange(const Schema& schema, Contact base, ContactChange change) {
         next.push_back(e);
       }
     }
-    std::sort(next.begin(), next.end(),
-              [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; });
+    MergeSortedRuns(&next, set_count);
     c.attrs = std::move(next);
   }
   return c;
