@@ -48,6 +48,8 @@ void ContactTable::PrefetchExternalId(uint32_t hash) const {
   by_external_id_.prefetch(Key{{}, hash});
 }
 
+void ContactTable::PrefetchEmail(uint32_t hash) const { by_email_.prefetch(Key{{}, hash}); }
+
 void ContactTable::PrefetchIndexes(KeyHashes hashes) const {
   by_external_id_.prefetch(Key{{}, hashes.external_id});
   if (hashes.email) by_email_.prefetch(Key{{}, hashes.email});
@@ -59,8 +61,16 @@ ContactTable::Row ContactTable::FindByEmail(std::string_view email) const {
 }
 
 ContactTable::Row ContactTable::FindByFoldedEmail(std::string_view folded) const {
-  auto it = by_email_.find(Key{folded, std::max<uint32_t>(1, Hash32(folded))});
+  return FindByFoldedEmail(folded, EmailHash(folded));
+}
+
+ContactTable::Row ContactTable::FindByFoldedEmail(std::string_view folded, uint32_t hash) const {
+  auto it = by_email_.find(Key{folded, hash});
   return it == by_email_.end() ? kNoRow : it->row;
+}
+
+uint32_t ContactTable::EmailHash(std::string_view folded) {
+  return std::max<uint32_t>(1, Hash32(folded));
 }
 
 ContactTable::KeyHashes ContactTable::HashesOf(RecordView record) {
@@ -68,11 +78,6 @@ ContactTable::KeyHashes ContactTable::HashesOf(RecordView record) {
   h.external_id = Hash32(record.external_id());
   if (auto email = record.email()) h.email = std::max<uint32_t>(1, FoldedEmailHash(*email));
   return h;
-}
-
-ContactTable::KeyHashes ContactTable::HashesOf(RecordView record, std::string_view folded_email) {
-  return {.external_id = Hash32(record.external_id()),
-          .email = std::max<uint32_t>(1, Hash32(folded_email))};
 }
 
 void ContactTable::Index(Row row) {

@@ -40,6 +40,10 @@ class ContactTable {
   Row FindByEmail(std::string_view email) const;
   // REQUIRES: `folded` is text::CaseFold() of an email.
   Row FindByFoldedEmail(std::string_view folded) const;
+  // The same with the key's hash already computed. REQUIRES: hash == EmailHash(folded).
+  Row FindByFoldedEmail(std::string_view folded, uint32_t hash) const;
+  // The hash the index keeps of a folded email (never 0).
+  static uint32_t EmailHash(std::string_view folded);
 
   // REQUIRES: `row` holds a contact.
   RecordView Get(Row row) const { return rows_[row].view(); }
@@ -52,16 +56,16 @@ class ContactTable {
     uint32_t external_id = 0;
     uint32_t email = 0;  // 0: no email (a real hash of 0 is stored as 1)
   };
+  // {KeyHash(external_id), EmailHash(text::CaseFold(email)) or 0}: writers that have those
+  // hashes already need not call it.
   static KeyHashes HashesOf(RecordView record);
-  // As HashesOf(record), without folding the email again. REQUIRES: the record has an email, and
-  // `folded_email` is text::CaseFold() of it.
-  static KeyHashes HashesOf(RecordView record, std::string_view folded_email);
 
   // Loads the index slots where these keys are (or would go) into the cache, for a loop over a
   // batch that looks them up or inserts them a few items later: a large chatbot's indexes are
   // far larger than the cache, so each lookup or insert otherwise waits on memory. Changes
   // nothing.
   void PrefetchExternalId(uint32_t hash) const;
+  void PrefetchEmail(uint32_t hash) const;
   void PrefetchIndexes(KeyHashes hashes) const;
 
   // Adds a contact. REQUIRES: no contact has its external_id or (folded) email; `hashes` are

@@ -95,7 +95,7 @@ using BatchRows = absl::flat_hash_map<ContactTable::Row, size_t>;  // stored row
 bool TakenByStored(const ContactTable& table, const ContactBatch& b, const BatchRows& batch_row,
                    size_t i) {
   const std::string& folded = b.folded_emails[i];
-  const ContactTable::Row owner = table.FindByFoldedEmail(folded);
+  const ContactTable::Row owner = table.FindByFoldedEmail(folded, b.email_hashes[i]);
   if (owner == ContactTable::kNoRow || owner == b.rows[i]) return false;
   auto other = batch_row.find(owner);
   if (other == batch_row.end() || b.left_out(other->second)) return true;
@@ -103,6 +103,15 @@ bool TakenByStored(const ContactTable& table, const ContactBatch& b, const Batch
   const bool moves_away =
       mover.email.is_null() || (mover.email.is_set() && b.folded_emails[other->second] != folded);
   return !moves_away;
+}
+
+// Loads the email index slot of item i + kPrefetchAhead, if that item sets an email, for a loop
+// over the items that looks their emails up.
+void PrefetchEmailAhead(const ContactTable& table, const ContactBatch& b, size_t i) {
+  const size_t ahead = i + kPrefetchAhead;
+  if (ahead < b.changes.size() && b.changes[ahead].email.is_set()) {
+    table.PrefetchEmail(b.email_hashes[ahead]);
+  }
 }
 
 // Only emails a batch sets can clash: with each other, or with a stored contact that keeps its
@@ -114,6 +123,7 @@ Status CheckEmailClashes(const ContactTable& table, const ContactBatch& b,
   absl::flat_hash_map<std::string_view, size_t, StringHash, StringEq> emails;  // set -> item
   emails.reserve(b.changes.size());
   for (size_t i = 0; i < b.changes.size(); ++i) {
+    PrefetchEmailAhead(table, b, i);
     if (!b.changes[i].email.is_set()) continue;
     auto [it, fresh] = emails.emplace(b.folded_emails[i], i);
     if (!fresh) {
@@ -137,6 +147,7 @@ bool LeaveOutEmailClashes(const ContactTable& table, ContactBatch* b, const Batc
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = 0; i < n; ++i) {
+      PrefetchEmailAhead(table, *b, i);
       if (b->left_out(i) || !b->changes[i].email.is_set()) continue;
       if (TakenByStored(table, *b, batch_row, i)) {
         b->item_issues[i].push_back({"email", "Email already exists"});
@@ -162,12 +173,14 @@ std::vector<uint64_t> BatchIntentKeys(ContactBatch* b) {
   std::vector<uint64_t> keys;
   keys.reserve(2 * n);
   b->folded_emails.resize(n);
+  b->email_hashes.resize(n);
   for (size_t i = 0; i < n; ++i) {
     if (b->left_out(i)) continue;
     const ContactChange& c = b->changes[i];
     keys.push_back(ExternalIdIntent(c.external_id.value));
     if (c.email.is_set()) {
       b->folded_emails[i] = text::CaseFold(c.email.value);
+      b->email_hashes[i] = ContactTable::EmailHash(b->folded_emails[i]);
       keys.push_back(EmailIntent(b->folded_emails[i]));
     }
   }
@@ -293,9 +306,10 @@ Status Engine::PrepareBatch(Chatbot& chatbot, const Schema& schema, PreparedBatc
       c.updated_at = now;
     }
     b->records[i] = Record::Encode(c);
-    // An item that sets the email had it folded for its intent key (BatchIntentKeys).
+    // An item that sets the email had it folded and hashed for its intent key (BatchIntentKeys);
+    // its external_id was hashed before the read.
     const bool folded = i < b->folded_emails.size() && !b->folded_emails[i].empty();
-    b->hashes[i] = folded ? ContactTable::HashesOf(b->records[i].view(), b->folded_emails[i])
+    b->hashes[i] = folded ? ContactTable::KeyHashes{id_hashes[i], b->email_hashes[i]}
                           : ContactTable::HashesOf(b->records[i].view());
     search::SearchIndex::FillEntry(c, &b->entries[i]);
   }
