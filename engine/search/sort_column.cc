@@ -295,6 +295,8 @@ void SortColumn::SetTarget(size_t target_bucket_rows) {
 // The last bucket whose low is at most `key` (lows_[0] == 0), by a branchless binary search: the
 // probes are unpredictable, so conditional moves beat branches.
 size_t SortColumn::FindBucket(uint64_t key) const {
+  // Keys that ascend as rows are added (ids, an import's times) land in the last bucket.
+  if (key >= lows_.back()) return lows_.size() - 1;
   const uint64_t* const lows = lows_.data();
   size_t base = 0;
   for (size_t n = lows_.size(); n > 1;) {
