@@ -31,9 +31,10 @@ class TextArena {
 
   TextArena();
 
+  // REQUIRES: `text` is not a view into this arena (appending may move the first chunk).
   void Set(Row row, std::string_view text);
   void Erase(Row row);
-  // "" for a row that has no text.
+  // "" for a row that has no text. Valid until the next Set() (which may compact the arena).
   std::string_view Get(Row row) const {
     if (row >= spans_.size()) return {};
     const Span s = spans_[row];
