@@ -17,6 +17,9 @@ constexpr bool IsAlnum(char c) {
 }
 constexpr bool IsHighByte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
+// The order of a contact's attribute values (engine/contact.h).
+bool ByAttr(const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; }
+
 // Which bytes an email's local part and domain labels may hold, by byte (a table: every write
 // checks its emails byte by byte).
 constexpr uint8_t kLocalByte = 1;   // letters, digits, UTF-8 bytes and !#$%&'*+/=?^_`{|}~.-
@@ -143,8 +146,7 @@ void CheckAttrs(const Schema& schema,
     }
     set.push_back({def->no, std::move(*v.value)});
   }
-  const auto by_attr = [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; };
-  if (!std::is_sorted(set.begin(), set.end(), by_attr)) std::sort(set.begin(), set.end(), by_attr);
+  if (!std::is_sorted(set.begin(), set.end(), ByAttr)) std::sort(set.begin(), set.end(), ByAttr);
   std::sort(out->attrs_cleared.begin(), out->attrs_cleared.end());
   // A record holds at most one value per attribute: a key given twice (set twice, cleared twice,
   // or both) is rejected. Both lists are sorted, so a merge finds every repeat.
@@ -183,10 +185,9 @@ void CheckOptional(FieldPatch<std::string>&& in, std::string_view prefix, std::s
 // entries, then those kept from the stored contact). Usually one run is empty: then nothing moves
 // (std::sort moved every entry, value and all, even in order: 2% of an import's CPU).
 void MergeSortedRuns(std::vector<AttrEntry>* attrs, size_t mid) {
-  const auto by_attr = [](const AttrEntry& a, const AttrEntry& b) { return a.attr < b.attr; };
   const auto middle = attrs->begin() + static_cast<ptrdiff_t>(mid);
   if (middle == attrs->begin() || middle == attrs->end()) return;
-  std::inplace_merge(attrs->begin(), middle, attrs->end(), by_attr);
+  std::inplace_merge(attrs->begin(), middle, attrs->end(), ByAttr);
 }
 
 }  // namespace

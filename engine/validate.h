@@ -38,7 +38,7 @@ struct ContactChange {
   FieldPatch<std::string> phonenumber;
   FieldPatch<std::vector<StripeAccount>> stripe_accounts;
   // custom_attributes: absent, null (clear) or set (replace). `attrs` holds the values set;
-  // `attrs_cleared` the attributes explicitly set to null.
+  // `attrs_cleared` the attributes explicitly set to null. Both are sorted by attribute.
   FieldPatch<std::vector<AttrEntry>> attrs;
   std::vector<AttrNo> attrs_cleared;
   // A set `attrs` changes only the attributes it lists (and those in `attrs_cleared`) and keeps
