@@ -657,15 +657,15 @@ TEST(ImportTransport, LargeStreamedImportAndExportKeepMemoryFlat) {
   const std::string key = server.process.operator_key();
   Client admin(server.process.port(), key);
   const std::string bot = NewChatbot(admin);
-  // Sends rows [0, rows) as one chunked CSV import.
-  auto send_import = [&](int rows, size_t* bytes_sent) {
+  // Sends the kRows rows as one chunked CSV import.
+  auto send_import = [&](size_t* bytes_sent) {
     StreamClient sc(server.process.port(), std::chrono::seconds(120));
     EXPECT_TRUE(sc.SendHead("POST", ContactsPath(bot) + "/import",
                             {{"Authorization", "Bearer " + key}, {"Content-Type", "text/csv"}},
                             true));
     std::string part = "external_id,name,email,phonenumber\n";
     size_t sent = 0;
-    for (int i = 0; i < rows; ++i) {
+    for (int i = 0; i < kRows; ++i) {
       const std::string n = std::to_string(i);
       char phone[32];
       std::snprintf(phone, sizeof phone, "+44 7700 9%05d", i % 100000);
@@ -685,7 +685,7 @@ TEST(ImportTransport, LargeStreamedImportAndExportKeepMemoryFlat) {
   const pid_t pid = server.process.pid();
   size_t file_bytes = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  StreamResult first = send_import(kRows, &file_bytes);
+  StreamResult first = send_import(&file_bytes);
   const double import_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_EQ(first.status, 200) << first.error << first.body.substr(0, 500);
@@ -701,7 +701,7 @@ TEST(ImportTransport, LargeStreamedImportAndExportKeepMemoryFlat) {
   const int64_t before_kb = ProcStatusKb(pid, "VmRSS:");
   RssSampler sampler(pid);
   size_t again_bytes = 0;
-  StreamResult second = send_import(kRows, &again_bytes);
+  StreamResult second = send_import(&again_bytes);
   const int64_t peak_kb = sampler.Stop();
   ASSERT_EQ(second.status, 200) << second.error;
   EXPECT_EQ(Json(second.body)["data"]["unchanged"].i64(), report["created"].i64());
