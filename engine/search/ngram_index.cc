@@ -20,6 +20,7 @@
 #include <new>
 #include <utility>
 
+#include "engine/search/roaring_build.h"
 #include "engine/search/roaring_prefetch.h"
 
 namespace contactd::search {
@@ -110,11 +111,11 @@ struct KeySink {
 };
 
 // CRoaring 0.2 internals (its installed roaring_array.h and containers/*.h), for speed: Build
-// appends whole containers (several times faster than addMany(), which inserts value by value),
-// and Add/Remove prefetch the postings they touch (roaring_prefetch.h). Ports to later releases
-// must adapt these.
+// appends whole containers (several times faster than addMany(), which inserts value by value:
+// AppendBitset here, AppendChunk in roaring_build.h), and Add/Remove prefetch the postings they
+// touch (roaring_prefetch.h). Ports to later releases must adapt these.
 static_assert(ROARING_VERSION_MAJOR == 0 && ROARING_VERSION_MINOR == 2,
-              "ngram_index.cc uses CRoaring 0.2 internals: port AppendRows/AppendBitset");
+              "ngram_index.cc uses CRoaring 0.2 internals: port AppendBitset");
 
 // Build appends one container per posting and chunk of 2^16 rows `key`, as an array or a bitset
 // by its cardinality. REQUIRES (both): `key` is above every container of `r`.
@@ -143,20 +144,6 @@ void AppendBitset(roaring::Roaring* r, uint16_t key, const uint64_t* words, size
   }
   array->cardinality = count;
   ra_append(ra, key, array, ARRAY_CONTAINER_TYPE_CODE);
-}
-
-// Appends the `n` rows (ascending, unique, all in chunk `key`) to `r`.
-void AppendRows(roaring::Roaring* r, uint16_t key, const Row* rows, size_t n) {
-  array_container_t* array = array_container_create_given_capacity(static_cast<int32_t>(n));
-  for (size_t i = 0; i < n; ++i) array->array[i] = static_cast<uint16_t>(rows[i]);
-  array->cardinality = static_cast<int32_t>(n);
-  roaring_array_t* ra = &r->roaring.high_low_container;
-  if (n <= DEFAULT_MAX_SIZE) {
-    ra_append(ra, key, array, ARRAY_CONTAINER_TYPE_CODE);
-    return;
-  }
-  ra_append(ra, key, bitset_container_from_array(array), BITSET_CONTAINER_TYPE_CODE);
-  array_container_free(array);
 }
 
 // Erases the emptied posting of `key`, and its entry in `by_suffix`. Leaves pointers to other
@@ -414,7 +401,7 @@ class BulkBuilder {
         Row* end = sorted_.data() + (i + 1 < ends_.size() ? ends_[i + 1] : total);
         if (rows == end) continue;
         end = std::unique(rows, end);  // an n-gram repeated within a row
-        AppendRows(&postings_[i * kBuckets + b], key, rows, end - rows);
+        AppendChunk(&postings_[i * kBuckets + b], key, std::span<const Row>(rows, end));
       }
       entries.clear();
     }

@@ -9,11 +9,13 @@
 //     buckets too big to take it stays (e.g. the `false` rows beside a huge `true` bucket): a
 //     merge never makes a bucket that would have to split again, so updates never ping-pong.
 // Because every bucket over 2T holds one key, an insert into such a bucket needs no scan: it
-// compares the new key with the key of one other row, and a second key is split off at once.
+// compares the new key with the bucket's key, and a second key is split off at once.
 #include "engine/search/sort_column.h"
 
 #include <algorithm>
 #include <utility>
+
+#include "engine/search/roaring_build.h"
 
 namespace contactd::search {
 namespace {
@@ -38,7 +40,7 @@ void ForEachRow(const roaring::Roaring& rows, F f) {
 // A bucket's bitmap of ascending rows. Runs (rows added in key order, e.g. created_at) are kept
 // as runs: smaller, and fast to union.
 roaring::Roaring BucketOf(const std::vector<Row>& rows) {
-  roaring::Roaring out(rows.size(), rows.data());
+  roaring::Roaring out = BitmapOfSorted(rows);
   out.runOptimize();
   return out;
 }
@@ -112,7 +114,13 @@ void SortColumn::SetMany(std::span<const Change> changes) {
       Set(c.row, c.key);
     }
   }
-  with_value_.addMany(appended.size(), appended.data());
+  if (appended.empty()) return;
+  // An import's new rows are mostly consecutive: one range (a run) instead of value by value.
+  if (appended.back() - appended.front() == appended.size() - 1) {
+    with_value_.addRange(appended.front(), uint64_t{appended.back()} + 1);
+  } else {
+    with_value_.addMany(appended.size(), appended.data());
+  }
 }
 
 bool SortColumn::SingleKey(size_t i) const { return buckets_[i].size > MaxRows(target_); }
@@ -139,12 +147,8 @@ void SortColumn::InsertKey(Row row, uint64_t key) {
     return;
   }
 
-  // The bucket was over 2T already, so it held a single key: compare with one other row.
-  if (b.some_row == row || !b.rows.contains(b.some_row)) {
-    const Row first = b.rows.minimum();
-    b.some_row = first != row ? first : b.rows.maximum();
-  }
-  const uint64_t old_key = keys_[b.some_row];
+  // The bucket was over 2T already, so it held a single key.
+  const uint64_t old_key = b.key;
   if (old_key == key) return;
   b.rows.remove(row);
   --b.size;
@@ -196,7 +200,10 @@ void SortColumn::MaybeSplit(size_t i) {
     }
   }
   const size_t greater = n - less - equal;
-  if (less == 0 && greater == 0) return;  // a single key: grows without bound
+  if (less == 0 && greater == 0) {  // a single key: grows without bound
+    buckets_[i].key = median;
+    return;
+  }
   // Cutting at the median leaves `less` rows below; cutting above it leaves `greater` above.
   const size_t even_at_median = less == 0 ? 0 : std::min(less, n - less);
   const size_t even_above = greater == 0 ? 0 : std::min(greater, n - greater);
@@ -230,6 +237,8 @@ void SortColumn::MaybeMerge(size_t i) {
       if (n != 0 && n + buckets_[other].size > MaxRows(target_)) return;
       const size_t keep = std::min(j, other);
       const size_t drop = std::max(j, other);
+      // An empty bucket may take one over 2T: the rows' single key comes along.
+      if (buckets_[keep].size == 0) buckets_[keep].key = buckets_[drop].key;
       buckets_[keep].rows |= buckets_[drop].rows;  // keep's low stays: it is the smaller one
       buckets_[keep].size += buckets_[drop].size;
       EraseBucket(drop);
@@ -270,7 +279,7 @@ void SortColumn::SetTarget(size_t target_bucket_rows) {
     for (size_t k = from; k < to; ++k) rows.push_back(order[k].row);
     std::sort(rows.begin(), rows.end());
     InsertBucket(buckets_.size(), buckets_.empty() ? 0 : order[from].key,
-                 Bucket{.rows = BucketOf(rows), .size = rows.size()});
+                 Bucket{.rows = BucketOf(rows), .size = rows.size(), .key = order[from].key});
   };
   size_t start = 0;
   for (size_t i = 0; i < n;) {
@@ -342,7 +351,7 @@ roaring::Roaring SortColumn::Range(uint64_t lo, uint64_t hi) const {
       in.push_back(&b.rows);
       in_count += b.size;
     } else if (b.size > MaxRows(target_)) {
-      const uint64_t k = keys_[b.rows.minimum()];
+      const uint64_t k = b.key;
       (lo <= k && k <= hi ? in : out).push_back(&b.rows);
       if (lo <= k && k <= hi) in_count += b.size;
     } else {

@@ -66,9 +66,9 @@ class SortColumn {
   struct Bucket {
     roaring::Roaring rows;
     uint64_t size = 0;  // rows.cardinality(), which takes O(runs) for run containers
-    // A row that was in the bucket when last looked at (a hint: check rows.contains()). Finding
-    // one with minimum() can scan a bitset container word by word.
-    Row some_row = 0;
+    // While size > MaxRows(): the one key all its rows hold (set when it grew past that, by
+    // MaybeSplit or SetTarget). An insert compares with it instead of reading another row's key.
+    uint64_t key = 0;
   };
 
   // Insert() adds the row to with_value_ and the row's bucket; InsertKey() only to the bucket

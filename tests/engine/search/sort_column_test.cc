@@ -189,6 +189,36 @@ TEST(SortColumnTest, SingleKeyBucketGrowsWithoutBound) {
   EXPECT_EQ(c.Range(1, 1).cardinality(), 499u);
 }
 
+// A bucket over 2T rows compares an insert with its one key: that key must follow the bucket
+// when an empty neighbour takes its rows, and when SetTarget() makes it.
+TEST(SortColumnTest, SingleKeyBucketKeepsItsKey) {
+  SortColumn c(4);  // splits past 8 rows
+  Model model(100);
+  const auto set = [&](Row r, std::optional<uint64_t> k) {
+    c.Set(r, model[r] = k);
+    ASSERT_TRUE(Valid(c, model)) << "row " << r;
+  };
+  set(0, 10);
+  set(1, 10);
+  for (Row r = 2; r < 22; ++r) set(r, 20);
+  ASSERT_EQ(c.bucket_count(), 2u);  // [0, 20): the 10s; [20, max): 20 rows of 20
+  set(0, std::nullopt);
+  set(1, std::nullopt);  // the emptied first bucket takes the 20s
+  ASSERT_EQ(c.bucket_count(), 1u);
+  set(22, 20);  // the same key: no split
+  EXPECT_EQ(c.bucket_count(), 1u);
+  set(23, 30);  // another key: split off at once
+  EXPECT_EQ(c.bucket_count(), 2u);
+
+  c.SetTarget(kOneBucket);
+  c.SetTarget(4);  // the 21 rows of 20 get a bucket of their own again
+  ASSERT_TRUE(Valid(c, model));
+  set(24, 20);
+  set(25, 25);
+  EXPECT_EQ(RowsOf(c.Range(25, 25)), std::vector<Row>{25});
+  EXPECT_EQ(c.Range(20, 20).cardinality(), 22u);
+}
+
 TEST(SortColumnTest, SmallBucketBesideSplitMerges) {
   SortColumn c(16);  // splits past 32 rows, merges below 4
   Model model(100);
