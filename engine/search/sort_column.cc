@@ -45,6 +45,17 @@ roaring::Roaring BucketOf(const std::vector<Row>& rows) {
   return out;
 }
 
+// Adds `rows` (ascending, above every row of `r`) to `r`. An import's new rows are mostly
+// consecutive: one range (a run) then, instead of value by value.
+void AddAbove(roaring::Roaring* r, const std::vector<Row>& rows) {
+  if (rows.empty()) return;
+  if (rows.back() - rows.front() == rows.size() - 1) {
+    r->addRange(rows.front(), uint64_t{rows.back()} + 1);
+  } else {
+    r->addMany(rows.size(), rows.data());
+  }
+}
+
 // The union of the bitmaps `whole` and of `loose` rows (in any order).
 roaring::Roaring UnionOf(std::vector<const roaring::Roaring*>* whole,
                          const std::vector<Row>& loose) {
@@ -106,21 +117,38 @@ void SortColumn::SetMany(std::span<const Change> changes) {
     last_new = c.row;
   }
   std::vector<Row> appended;
+  // New rows bound for the last bucket (ascending keys: ids, an import's times) that need no
+  // split join it together, just before anything else touches the buckets: no bucket lookup or
+  // insert each, and the same buckets as one by one.
+  std::vector<Row> tail;
+  const auto add_tail = [&] {
+    AddAbove(&buckets_.back().rows, tail);
+    tail.clear();
+  };
   for (const Change& c : changes) {
-    if (append && c.key && is_new(c.row)) {
-      InsertKey(c.row, *c.key);
-      appended.push_back(c.row);
-    } else {
+    if (!append || !c.key || !is_new(c.row)) {
+      add_tail();
       Set(c.row, c.key);
+      continue;
     }
+    appended.push_back(c.row);
+    Bucket& last = buckets_.back();
+    // Within 2T rows after the insert, or a single-key bucket gaining its key (an import batch's
+    // rows share their created_at): no split either way.
+    const bool stays =
+        last.size < MaxRows(target_) || (last.size > MaxRows(target_) && *c.key == last.key);
+    if (*c.key >= lows_.back() && stays) {
+      if (c.row >= keys_.size()) keys_.resize(size_t{c.row} + 1);
+      keys_[c.row] = *c.key;
+      tail.push_back(c.row);
+      ++last.size;
+      continue;
+    }
+    add_tail();
+    InsertKey(c.row, *c.key);
   }
-  if (appended.empty()) return;
-  // An import's new rows are mostly consecutive: one range (a run) instead of value by value.
-  if (appended.back() - appended.front() == appended.size() - 1) {
-    with_value_.addRange(appended.front(), uint64_t{appended.back()} + 1);
-  } else {
-    with_value_.addMany(appended.size(), appended.data());
-  }
+  add_tail();
+  AddAbove(&with_value_, appended);
 }
 
 bool SortColumn::SingleKey(size_t i) const { return buckets_[i].size > MaxRows(target_); }

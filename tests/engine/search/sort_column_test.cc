@@ -414,8 +414,8 @@ INSTANTIATE_TEST_SUITE_P(TargetsAndKeys, SortColumnRandomTest,
 
 // Applies random batches with SetMany() to one column and with Set() in turn to another, and
 // checks after each batch that both hold the same buckets. Batches change random rows, or (with
-// `new_rows`) add rows above every row so far, as an import does, which takes SetMany()'s append
-// path. Some changes clear the row's value.
+// `new_rows`) mostly add rows above every row so far, as an import does, which takes SetMany()'s
+// append path, between changes of earlier rows. Some changes clear the row's value.
 void ExpectSetManyEqualsSetInTurn(bool new_rows) {
   std::mt19937_64 rng(new_rows ? 11 : 7);
   for (const Keys domain : {Keys::kFew, Keys::kMedium, Keys::kDistinct, Keys::kSkewed}) {
@@ -424,8 +424,11 @@ void ExpectSetManyEqualsSetInTurn(bool new_rows) {
     Row next = 0;
     for (int batch = 0; batch < 250; ++batch) {
       std::vector<SortColumn::Change> changes(rng() % 80);
+      const Row before = next;  // rows of earlier batches
       for (SortColumn::Change& change : changes) {
-        change.row = new_rows ? next++ : static_cast<Row>(rng() % model.size());
+        const bool earlier = !new_rows || (before > 0 && rng() % 3 == 0);
+        change.row =
+            earlier ? static_cast<Row>(rng() % (new_rows ? before : model.size())) : next++;
         if (rng() % 8 != 0) change.key = RandomKey(domain, rng);
         single.Set(change.row, change.key);
         model[change.row] = change.key;
@@ -450,6 +453,34 @@ TEST(SortColumnTest, SetManyEqualsSetInTurn) { ExpectSetManyEqualsSetInTurn(/*ne
 // part-way leave the same buckets as single Sets, in every key domain.
 TEST(SortColumnTest, SetManyOfNewRowsEqualsSetInTurn) {
   ExpectSetManyEqualsSetInTurn(/*new_rows=*/true);
+}
+
+// New rows whose keys ascend in runs (an import's created_at: one time per batch, or a few):
+// single-key buckets form at the end and are split off by the next key, as with single Sets.
+TEST(SortColumnTest, SetManyOfNewRowsWithAscendingRunsEqualsSetInTurn) {
+  std::mt19937_64 rng(13);
+  SortColumn many(16), single(16);
+  Model model(30000);
+  Row next = 0;
+  uint64_t key = 1;
+  for (int batch = 0; batch < 250; ++batch) {
+    std::vector<SortColumn::Change> changes(1 + rng() % 100);
+    key += 1 + rng() % 3;
+    for (SortColumn::Change& change : changes) {
+      if (rng() % 40 == 0) ++key;  // now and then a second time within the batch
+      change = {next++, key};
+      single.Set(change.row, change.key);
+      model[change.row] = change.key;
+    }
+    many.SetMany(changes);
+    ASSERT_TRUE(Valid(many, model)) << "batch " << batch;
+    ASSERT_EQ(many.bucket_count(), single.bucket_count()) << "batch " << batch;
+    for (size_t i = 0; i < many.bucket_count(); ++i) {
+      ASSERT_EQ(many.bucket_low(i), single.bucket_low(i)) << "batch " << batch;
+      ASSERT_EQ(many.bucket(i), single.bucket(i)) << "batch " << batch;
+    }
+  }
+  EXPECT_GT(many.bucket_count(), 100u);
 }
 
 // New rows (above every row the column has) join the column together at the end of SetMany():
