@@ -166,13 +166,20 @@ std::string Fold(std::string_view s) {
   return out;
 }
 
-std::string Digits(std::string_view s) {
-  std::string out(s.size(), '\0');  // written in place: push_back() checks capacity per byte
+void DigitsTo(std::string_view s, std::string* out) {
+  const size_t start = out->size();
+  out->resize(start + s.size());  // written in place: push_back() checks capacity per byte
+  char* const digits = out->data() + start;
   size_t n = 0;
   for (char c : s) {
-    if (c >= '0' && c <= '9') out[n++] = c;
+    if (c >= '0' && c <= '9') digits[n++] = c;
   }
-  out.resize(n);
+  out->resize(start + n);
+}
+
+std::string Digits(std::string_view s) {
+  std::string out;
+  DigitsTo(s, &out);
   return out;
 }
 

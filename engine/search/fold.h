@@ -25,6 +25,8 @@ void FoldToWithoutTable(std::string_view s, std::string* out);
 
 // The ASCII digits of `s`, in order.
 std::string Digits(std::string_view s);
+// Digits() appended to *out.
+void DigitsTo(std::string_view s, std::string* out);
 
 // True when `s` has a digit and otherwise only phone punctuation (+ - . ( ) / and spaces): a
 // query that should also match phone numbers by their digits.

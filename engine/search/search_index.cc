@@ -46,15 +46,26 @@ void SearchIndex::FillEntry(const Contact& c, Entry* e) {
   // allocation of the right size.
   thread_local std::string folded;
   folded.clear();
+  std::array<size_t, kPhoneDigits + 1> ends;  // where each field ends in the text
   if (c.name) FoldTo(*c.name, &folded);
+  ends[kNameText] = folded.size();
   folded.push_back(kFieldSeparator);
   if (c.email) FoldTo(*c.email, &folded);
+  ends[kEmailText] = folded.size();
   folded.push_back(kFieldSeparator);
   FoldTo(c.external_id, &folded);
+  ends[kExternalIdText] = folded.size();
   folded.push_back(kFieldSeparator);
-  if (c.phonenumber) folded += Digits(*c.phonenumber);
+  if (c.phonenumber) DigitsTo(*c.phonenumber, &folded);
+  ends[kPhoneDigits] = folded.size();
   e->text.assign(folded);
-  const Fields f = SplitFields(e->text);
+  Fields f;  // as SplitFields(e->text) gives them, without searching for the separators
+  const std::string_view text = e->text;
+  size_t begin = 0;
+  for (size_t i = 0; i < f.size(); ++i) {
+    f[i] = text.substr(begin, ends[i] - begin);
+    begin = ends[i] + 1;
+  }
   if (e->has_name) e->name_key = OrderKeyText(f[kNameText]);
   if (e->has_email) e->email_key = OrderKeyText(f[kEmailText]);
   if (e->has_phone) e->phone_key = OrderKeyDigits(f[kPhoneDigits]);
