@@ -66,8 +66,9 @@ class SortColumn {
   struct Bucket {
     roaring::Roaring rows;
     uint64_t size = 0;  // rows.cardinality(), which takes O(runs) for run containers
-    // While size > MaxRows(): the one key all its rows hold (set when it grew past that, by
-    // MaybeSplit or SetTarget). An insert compares with it instead of reading another row's key.
+    // While size > MaxRows(): the one key all its rows hold (set by MaybeSplit or SetTarget when
+    // it grew past that, and carried along when an empty bucket takes its rows). An insert
+    // compares with it instead of reading another row's key.
     uint64_t key = 0;
   };
 
