@@ -412,14 +412,23 @@ INSTANTIATE_TEST_SUITE_P(TargetsAndKeys, SortColumnRandomTest,
                                                               Keys::kDistinct, Keys::kSkewed)),
                          ParamName);
 
-// Whether two columns hold the same buckets: the same lows and the same rows in each.
-::testing::AssertionResult SameBuckets(const SortColumn& a, const SortColumn& b) {
-  if (a.bucket_count() != b.bucket_count()) {
-    return ::testing::AssertionFailure()
-           << a.bucket_count() << " buckets against " << b.bucket_count();
+// Applies `changes` with SetMany() to `many`, with Set() in turn to `single` and to the model, and
+// checks that `many` is valid and holds the same buckets (lows and rows) as `single`.
+::testing::AssertionResult SetManyMatchesSetInTurn(const std::vector<SortColumn::Change>& changes,
+                                                   SortColumn* many, SortColumn* single,
+                                                   Model* model) {
+  for (const SortColumn::Change& change : changes) {
+    single->Set(change.row, change.key);
+    (*model)[change.row] = change.key;
   }
-  for (size_t i = 0; i < a.bucket_count(); ++i) {
-    if (a.bucket_low(i) != b.bucket_low(i) || a.bucket(i) != b.bucket(i)) {
+  many->SetMany(changes);
+  if (auto valid = Valid(*many, *model); !valid) return valid;
+  if (many->bucket_count() != single->bucket_count()) {
+    return ::testing::AssertionFailure()
+           << many->bucket_count() << " buckets against " << single->bucket_count();
+  }
+  for (size_t i = 0; i < many->bucket_count(); ++i) {
+    if (many->bucket_low(i) != single->bucket_low(i) || many->bucket(i) != single->bucket(i)) {
       return ::testing::AssertionFailure() << "bucket " << i << " differs";
     }
   }
@@ -444,12 +453,8 @@ void ExpectSetManyEqualsSetInTurn(bool new_rows) {
         change.row =
             earlier ? static_cast<Row>(rng() % (new_rows ? before : model.size())) : next++;
         if (rng() % 8 != 0) change.key = RandomKey(domain, rng);
-        single.Set(change.row, change.key);
-        model[change.row] = change.key;
       }
-      many.SetMany(changes);
-      ASSERT_TRUE(Valid(many, model)) << "batch " << batch;
-      ASSERT_TRUE(SameBuckets(many, single)) << "batch " << batch;
+      ASSERT_TRUE(SetManyMatchesSetInTurn(changes, &many, &single, &model)) << "batch " << batch;
     }
     EXPECT_GT(many.bucket_count(), 3u);
   }
@@ -479,12 +484,8 @@ TEST(SortColumnTest, SetManyOfNewRowsWithAscendingRunsEqualsSetInTurn) {
     for (SortColumn::Change& change : changes) {
       if (rng() % 40 == 0) ++key;  // now and then a second time within the batch
       change = {next++, key};
-      single.Set(change.row, change.key);
-      model[change.row] = change.key;
     }
-    many.SetMany(changes);
-    ASSERT_TRUE(Valid(many, model)) << "batch " << batch;
-    ASSERT_TRUE(SameBuckets(many, single)) << "batch " << batch;
+    ASSERT_TRUE(SetManyMatchesSetInTurn(changes, &many, &single, &model)) << "batch " << batch;
   }
   EXPECT_GT(many.bucket_count(), 100u);
 }
